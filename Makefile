@@ -1,0 +1,41 @@
+# sslshim: `make` builds target/release/libssl.so.3; `make demo` shows it at
+# work; `make test` is the one test command (CI runs exactly it).
+
+SHELL := /bin/bash
+LIB := target/release/libssl.so.3
+CARGO ?= cargo
+# Debian packages the tests and the demo use, installed when missing.
+DEBS := libssl-dev openssl curl gcc make pkg-config
+
+.PHONY: all build deps demo test cargo-test ctests clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "run as root, or install:$$missing" >&2; exit 1; fi; \
+	fi
+
+build: deps
+	$(CARGO) build --release
+	@# cargo names the cdylib after the crate; the soname is libssl.so.3.
+	cp -f target/release/libssl.so $(LIB)
+
+demo: build
+	bash demo/run.sh
+
+cargo-test: deps
+	$(CARGO) test --release
+
+ctests: build
+	bash ctests/run.sh
+
+test: build cargo-test
+	bash tests/artifact.sh
+	bash ctests/run.sh
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,139 @@
+//! `SSL_get_version(3)`, `SSL_get_current_cipher(3)`, `SSL_CIPHER_get_name(3)`,
+//! `SSL_get0_alpn_selected(3)`, `SSL_alert_desc_string_long(3)`.
+
+use std::ffi::CStr;
+
+use libc::{c_char, c_int, c_uint};
+
+use super::connection::SSL;
+use super::{deref, guard};
+use crate::core::cipher::{self, CipherInfo};
+use crate::core::context::{TLS1_2_VERSION, TLS1_3_VERSION};
+
+pub type SSL_CIPHER = CipherInfo;
+
+#[export_name = "sslshim_SSL_get_version"]
+pub unsafe extern "C" fn SSL_get_version(s: *const SSL) -> *const c_char {
+    guard(c"SSL_get_version", std::ptr::null(), || {
+        let ssl = deref!(c"SSL_get_version", s as *mut SSL, std::ptr::null());
+        let v: &CStr = match ssl.conn.version() {
+            Some(TLS1_3_VERSION) => c"TLSv1.3",
+            Some(TLS1_2_VERSION) => c"TLSv1.2",
+            _ => c"unknown",
+        };
+        v.as_ptr()
+    })
+}
+
+#[export_name = "sslshim_SSL_get_current_cipher"]
+pub unsafe extern "C" fn SSL_get_current_cipher(s: *const SSL) -> *const SSL_CIPHER {
+    guard(c"SSL_get_current_cipher", std::ptr::null(), || {
+        let ssl = deref!(c"SSL_get_current_cipher", s as *mut SSL, std::ptr::null());
+        ssl.conn
+            .cipher_suite()
+            .and_then(cipher::lookup)
+            .map_or(std::ptr::null(), |c| c as *const SSL_CIPHER)
+    })
+}
+
+#[export_name = "sslshim_SSL_CIPHER_get_name"]
+pub unsafe extern "C" fn SSL_CIPHER_get_name(c: *const SSL_CIPHER) -> *const c_char {
+    match unsafe { c.as_ref() } {
+        Some(c) => c.name.as_ptr(),
+        None => c"(NONE)".as_ptr(),
+    }
+}
+
+#[export_name = "sslshim_SSL_CIPHER_standard_name"]
+pub unsafe extern "C" fn SSL_CIPHER_standard_name(c: *const SSL_CIPHER) -> *const c_char {
+    match unsafe { c.as_ref() } {
+        Some(c) => c.standard_name.as_ptr(),
+        None => c"(NONE)".as_ptr(),
+    }
+}
+
+#[export_name = "sslshim_SSL_CIPHER_get_version"]
+pub unsafe extern "C" fn SSL_CIPHER_get_version(c: *const SSL_CIPHER) -> *const c_char {
+    match unsafe { c.as_ref() } {
+        Some(c) => c.version.as_ptr(),
+        None => c"(NONE)".as_ptr(),
+    }
+}
+
+#[export_name = "sslshim_SSL_CIPHER_get_bits"]
+pub unsafe extern "C" fn SSL_CIPHER_get_bits(c: *const SSL_CIPHER, alg_bits: *mut c_int) -> c_int {
+    let Some(c) = (unsafe { c.as_ref() }) else { return 0 };
+    if let Some(a) = unsafe { alg_bits.as_mut() } {
+        *a = c.bits;
+    }
+    c.bits
+}
+
+#[export_name = "sslshim_SSL_CIPHER_get_id"]
+pub unsafe extern "C" fn SSL_CIPHER_get_id(c: *const SSL_CIPHER) -> u32 {
+    unsafe { c.as_ref() }.map_or(0, CipherInfo::id)
+}
+
+#[export_name = "sslshim_SSL_get0_alpn_selected"]
+pub unsafe extern "C" fn SSL_get0_alpn_selected(s: *const SSL, data: *mut *const u8, len: *mut c_uint) {
+    guard(c"SSL_get0_alpn_selected", (), || {
+        let ssl = deref!(c"SSL_get0_alpn_selected", s as *mut SSL, ());
+        let proto = ssl.conn.alpn_protocol();
+        unsafe {
+            if let Some(d) = data.as_mut() {
+                *d = proto.map_or(std::ptr::null(), <[u8]>::as_ptr);
+            }
+            if let Some(l) = len.as_mut() {
+                *l = proto.map_or(0, |p| p.len() as c_uint);
+            }
+        }
+    })
+}
+
+/// Descriptions of TLS alerts, by alert number.
+static ALERTS: &[(c_int, &CStr)] = &[
+    (0, c"close notify"),
+    (10, c"unexpected_message"),
+    (20, c"bad record mac"),
+    (21, c"decryption failed"),
+    (22, c"record overflow"),
+    (30, c"decompression failure"),
+    (40, c"handshake failure"),
+    (41, c"no certificate"),
+    (42, c"bad certificate"),
+    (43, c"unsupported certificate"),
+    (44, c"certificate revoked"),
+    (45, c"certificate expired"),
+    (46, c"certificate unknown"),
+    (47, c"illegal parameter"),
+    (48, c"unknown CA"),
+    (49, c"access denied"),
+    (50, c"decode error"),
+    (51, c"decrypt error"),
+    (60, c"export restriction"),
+    (70, c"protocol version"),
+    (71, c"insufficient security"),
+    (80, c"internal error"),
+    (86, c"inappropriate fallback"),
+    (90, c"user canceled"),
+    (100, c"no renegotiation"),
+    (109, c"missing extension"),
+    (110, c"unsupported extension"),
+    (111, c"certificate unobtainable"),
+    (112, c"unrecognized name"),
+    (113, c"bad certificate status response"),
+    (114, c"bad certificate hash value"),
+    (115, c"unknown PSK identity"),
+    (116, c"certificate required"),
+    (120, c"no application protocol"),
+];
+
+#[export_name = "sslshim_SSL_alert_desc_string_long"]
+pub extern "C" fn SSL_alert_desc_string_long(value: c_int) -> *const c_char {
+    let desc = value & 0xff;
+    ALERTS
+        .iter()
+        .find(|(n, _)| *n == desc)
+        .map_or(c"unknown", |(_, t)| t)
+        .as_ptr()
+}

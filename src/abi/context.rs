@@ -1,0 +1,427 @@
+//! `SSL_CTX_new(3)`, `SSL_CTX_free(3)`, `SSL_CTX_set_options(3)` and the
+//! methods: the `SSL_CTX` object shared by connections and threads.
+
+use std::ffi::c_void;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use libc::{c_int, c_long};
+use openssl_sys::X509_STORE;
+use rustls::{ClientConfig, ServerConfig};
+
+use super::{deref, guard};
+use crate::bridge::err;
+use crate::bridge::ffi::{self, CryptoExData};
+use crate::bridge::x509::{self, Cert, PKey, Password, Store};
+use crate::core::context::{Context, Method};
+use crate::core::error::Reason;
+
+pub struct SSL_METHOD {
+    pub(crate) method: Method,
+}
+
+static TLS_ANY: SSL_METHOD = SSL_METHOD { method: Method::Any };
+static TLS_CLIENT: SSL_METHOD = SSL_METHOD { method: Method::Client };
+static TLS_SERVER: SSL_METHOD = SSL_METHOD { method: Method::Server };
+
+#[export_name = "sslshim_TLS_method"]
+pub extern "C" fn TLS_method() -> *const SSL_METHOD {
+    &TLS_ANY
+}
+
+#[export_name = "sslshim_TLS_client_method"]
+pub extern "C" fn TLS_client_method() -> *const SSL_METHOD {
+    &TLS_CLIENT
+}
+
+#[export_name = "sslshim_TLS_server_method"]
+pub extern "C" fn TLS_server_method() -> *const SSL_METHOD {
+    &TLS_SERVER
+}
+
+pub type VerifyCallback = Option<unsafe extern "C" fn(c_int, *mut openssl_sys::X509_STORE_CTX) -> c_int>;
+
+/// What the `SSL_CTX` holds besides the core context: the application's
+/// libcrypto objects and callbacks.
+pub(crate) struct CtxInner {
+    pub core: Context,
+    pub store: Store,
+    /// The store's size when its certificates last became rustls roots.
+    store_seen: Option<usize>,
+    pub ca_dirs: Vec<PathBuf>,
+    pub cert: Option<Cert>,
+    pub extra_chain: Vec<Cert>,
+    pub key: Option<PKey>,
+    pub password: Password,
+    pub verify_callback: VerifyCallback,
+    pub session_cache_mode: c_long,
+    pub read_ahead: c_long,
+    pub quiet_shutdown: bool,
+}
+
+impl CtxInner {
+    /// Brings the rustls roots up to date with the trust store, which the
+    /// application may fill directly (`SSL_CTX_get_cert_store`).
+    fn sync_roots(&mut self) {
+        let len = self.store.len();
+        if self.store_seen == Some(len) {
+            return;
+        }
+        let mut roots = self.store.certificates();
+        for d in &self.ca_dirs {
+            roots.extend(x509::read_dir_certs(d));
+        }
+        self.core.set_roots(&roots);
+        self.store_seen = Some(len);
+    }
+
+    /// Marks the roots for rebuilding, after a CA directory was added.
+    pub fn roots_changed(&mut self) {
+        self.store_seen = None;
+    }
+
+    pub fn client_config(&mut self) -> Result<Arc<ClientConfig>, Reason> {
+        self.sync_roots();
+        self.core.client_config()
+    }
+
+    pub fn server_config(&mut self) -> Result<Arc<ServerConfig>, Reason> {
+        self.sync_roots();
+        self.core.server_config()
+    }
+
+    /// Hands the certificate, its chain and the key to the core as DER.
+    pub fn certificates_changed(&mut self) {
+        let mut chain: Vec<_> = self.cert.iter().filter_map(Cert::to_der).collect();
+        if !chain.is_empty() {
+            chain.extend(self.extra_chain.iter().filter_map(Cert::to_der));
+        }
+        self.core.set_certificate_chain(chain);
+        if let Some(k) = self.key.as_ref().and_then(PKey::to_der) {
+            self.core.set_private_key(k);
+        }
+    }
+}
+
+pub struct SSL_CTX {
+    inner: Mutex<CtxInner>,
+    ex_data: Mutex<CryptoExData>,
+}
+
+impl SSL_CTX {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, CtxInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Shares the context behind a C pointer without consuming its reference.
+    ///
+    /// # Safety
+    /// `p` came from `SSL_CTX_new` and is still referenced.
+    pub(crate) unsafe fn share(p: *const SSL_CTX) -> Arc<SSL_CTX> {
+        unsafe {
+            Arc::increment_strong_count(p);
+            Arc::from_raw(p)
+        }
+    }
+}
+
+impl Drop for SSL_CTX {
+    fn drop(&mut self) {
+        let obj = self as *mut SSL_CTX as *mut c_void;
+        let ad = self.ex_data.get_mut().unwrap_or_else(|e| e.into_inner());
+        unsafe { ffi::CRYPTO_free_ex_data(ffi::CRYPTO_EX_INDEX_SSL_CTX, obj, ad) };
+    }
+}
+
+#[export_name = "sslshim_SSL_CTX_new"]
+pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
+    guard(c"SSL_CTX_new", std::ptr::null_mut(), || {
+        super::init::ensure();
+        let Some(m) = (unsafe { meth.as_ref() }) else {
+            err::push(Reason(196), c"SSL_CTX_new_ex"); // SSL_R_NULL_SSL_METHOD_PASSED
+            return std::ptr::null_mut();
+        };
+        let Some(store) = Store::new() else {
+            return std::ptr::null_mut();
+        };
+        let ctx = Arc::new(SSL_CTX {
+            inner: Mutex::new(CtxInner {
+                core: Context::new(m.method),
+                store,
+                store_seen: None,
+                ca_dirs: Vec::new(),
+                cert: None,
+                extra_chain: Vec::new(),
+                key: None,
+                password: Password {
+                    cb: None,
+                    userdata: std::ptr::null_mut(),
+                },
+                verify_callback: None,
+                session_cache_mode: 2, // SSL_SESS_CACHE_SERVER
+                read_ahead: 0,
+                quiet_shutdown: false,
+            }),
+            ex_data: Mutex::new(CryptoExData {
+                ctx: std::ptr::null_mut(),
+                sk: std::ptr::null_mut(),
+            }),
+        });
+        let p = Arc::into_raw(ctx) as *mut SSL_CTX;
+        unsafe {
+            let ad = &mut *(*p).ex_data.lock().unwrap_or_else(|e| e.into_inner());
+            ffi::CRYPTO_new_ex_data(ffi::CRYPTO_EX_INDEX_SSL_CTX, p as *mut c_void, ad);
+        }
+        p
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_free"]
+pub unsafe extern "C" fn SSL_CTX_free(ctx: *mut SSL_CTX) {
+    guard(c"SSL_CTX_free", (), || {
+        if !ctx.is_null() {
+            drop(unsafe { Arc::from_raw(ctx) });
+        }
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_up_ref"]
+pub unsafe extern "C" fn SSL_CTX_up_ref(ctx: *mut SSL_CTX) -> c_int {
+    guard(c"SSL_CTX_up_ref", 0, || {
+        deref!(c"SSL_CTX_up_ref", ctx, 0);
+        unsafe { Arc::increment_strong_count(ctx) };
+        1
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_set_options"]
+pub unsafe extern "C" fn SSL_CTX_set_options(ctx: *mut SSL_CTX, op: u64) -> u64 {
+    guard(c"SSL_CTX_set_options", 0, || {
+        let ctx = deref!(c"SSL_CTX_set_options", ctx, 0);
+        let mut c = ctx.lock();
+        c.core.options |= op;
+        c.core.options
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_clear_options"]
+pub unsafe extern "C" fn SSL_CTX_clear_options(ctx: *mut SSL_CTX, op: u64) -> u64 {
+    guard(c"SSL_CTX_clear_options", 0, || {
+        let ctx = deref!(c"SSL_CTX_clear_options", ctx, 0);
+        let mut c = ctx.lock();
+        c.core.options &= !op;
+        c.core.options
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_get_options"]
+pub unsafe extern "C" fn SSL_CTX_get_options(ctx: *const SSL_CTX) -> u64 {
+    guard(c"SSL_CTX_get_options", 0, || {
+        let ctx = deref!(c"SSL_CTX_get_options", ctx as *mut SSL_CTX, 0);
+        ctx.lock().core.options
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_get_cert_store"]
+pub unsafe extern "C" fn SSL_CTX_get_cert_store(ctx: *const SSL_CTX) -> *mut X509_STORE {
+    guard(c"SSL_CTX_get_cert_store", std::ptr::null_mut(), || {
+        let ctx = deref!(c"SSL_CTX_get_cert_store", ctx as *mut SSL_CTX, std::ptr::null_mut());
+        ctx.lock().store.as_ptr()
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_set_cert_store"]
+pub unsafe extern "C" fn SSL_CTX_set_cert_store(ctx: *mut SSL_CTX, store: *mut X509_STORE) {
+    guard(c"SSL_CTX_set_cert_store", (), || {
+        let ctx = deref!(c"SSL_CTX_set_cert_store", ctx, ());
+        // The context takes over the caller's reference; NULL leaves an empty store.
+        let new = unsafe { Store::adopt(store) }.or_else(Store::new);
+        if let Some(s) = new {
+            let mut c = ctx.lock();
+            c.store = s;
+            c.roots_changed();
+        }
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_set_ex_data"]
+pub unsafe extern "C" fn SSL_CTX_set_ex_data(ctx: *mut SSL_CTX, idx: c_int, data: *mut c_void) -> c_int {
+    guard(c"SSL_CTX_set_ex_data", 0, || {
+        let ctx = deref!(c"SSL_CTX_set_ex_data", ctx, 0);
+        let mut ad = ctx.ex_data.lock().unwrap_or_else(|e| e.into_inner());
+        unsafe { ffi::CRYPTO_set_ex_data(&mut *ad, idx, data) }
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_get_ex_data"]
+pub unsafe extern "C" fn SSL_CTX_get_ex_data(ctx: *const SSL_CTX, idx: c_int) -> *mut c_void {
+    guard(c"SSL_CTX_get_ex_data", std::ptr::null_mut(), || {
+        let ctx = deref!(c"SSL_CTX_get_ex_data", ctx as *mut SSL_CTX, std::ptr::null_mut());
+        let ad = ctx.ex_data.lock().unwrap_or_else(|e| e.into_inner());
+        unsafe { ffi::CRYPTO_get_ex_data(&*ad, idx) }
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_set_cipher_list"]
+pub unsafe extern "C" fn SSL_CTX_set_cipher_list(ctx: *mut SSL_CTX, s: *const libc::c_char) -> c_int {
+    guard(c"SSL_CTX_set_cipher_list", 0, || {
+        let ctx = deref!(c"SSL_CTX_set_cipher_list", ctx, 0);
+        let Some(list) = (unsafe { super::opt_cstr(s) }) else {
+            err::push(Reason::PASSED_NULL_PARAMETER, c"SSL_CTX_set_cipher_list");
+            return 0;
+        };
+        match ctx.lock().core.set_cipher_list(&list.to_string_lossy()) {
+            Ok(()) => 1,
+            Err(r) => {
+                err::push(r, c"SSL_CTX_set_cipher_list");
+                0
+            }
+        }
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_set_ciphersuites"]
+pub unsafe extern "C" fn SSL_CTX_set_ciphersuites(ctx: *mut SSL_CTX, s: *const libc::c_char) -> c_int {
+    guard(c"SSL_CTX_set_ciphersuites", 0, || {
+        let ctx = deref!(c"SSL_CTX_set_ciphersuites", ctx, 0);
+        let Some(list) = (unsafe { super::opt_cstr(s) }) else {
+            err::push(Reason::PASSED_NULL_PARAMETER, c"SSL_CTX_set_ciphersuites");
+            return 0;
+        };
+        match ctx.lock().core.set_ciphersuites(&list.to_string_lossy()) {
+            Ok(()) => 1,
+            Err(r) => {
+                err::push(r, c"SSL_CTX_set_ciphersuites");
+                0
+            }
+        }
+    })
+}
+
+/// Parses OpenSSL's wire form of an ALPN list: length-prefixed names.
+fn parse_alpn(wire: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    let mut rest = wire;
+    while let Some((&len, tail)) = rest.split_first() {
+        if len == 0 || tail.len() < len as usize {
+            return None;
+        }
+        out.push(tail[..len as usize].to_vec());
+        rest = &tail[len as usize..];
+    }
+    Some(out)
+}
+
+/// The shared body of `SSL_CTX_set_alpn_protos` and `SSL_set_alpn_protos`,
+/// which return 0 on success, as OpenSSL's do.
+pub(crate) unsafe fn alpn_from_c(protos: *const u8, len: libc::c_uint) -> Result<Vec<Vec<u8>>, ()> {
+    if protos.is_null() || len == 0 {
+        return Ok(Vec::new());
+    }
+    let wire = unsafe { std::slice::from_raw_parts(protos, len as usize) };
+    parse_alpn(wire).ok_or(())
+}
+
+#[export_name = "sslshim_SSL_CTX_set_alpn_protos"]
+pub unsafe extern "C" fn SSL_CTX_set_alpn_protos(ctx: *mut SSL_CTX, protos: *const u8, len: libc::c_uint) -> c_int {
+    guard(c"SSL_CTX_set_alpn_protos", 1, || {
+        let ctx = deref!(c"SSL_CTX_set_alpn_protos", ctx, 1);
+        match unsafe { alpn_from_c(protos, len) } {
+            Ok(list) => {
+                ctx.lock().core.set_alpn(list);
+                0
+            }
+            Err(()) => {
+                err::push(Reason(0x3_0000 | 262), c"SSL_CTX_set_alpn_protos");
+                1
+            }
+        }
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_set_default_passwd_cb"]
+pub unsafe extern "C" fn SSL_CTX_set_default_passwd_cb(ctx: *mut SSL_CTX, cb: ffi::PemPasswordCb) {
+    guard(c"SSL_CTX_set_default_passwd_cb", (), || {
+        let ctx = deref!(c"SSL_CTX_set_default_passwd_cb", ctx, ());
+        ctx.lock().password.cb = cb;
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_set_default_passwd_cb_userdata"]
+pub unsafe extern "C" fn SSL_CTX_set_default_passwd_cb_userdata(ctx: *mut SSL_CTX, u: *mut c_void) {
+    guard(c"SSL_CTX_set_default_passwd_cb_userdata", (), || {
+        let ctx = deref!(c"SSL_CTX_set_default_passwd_cb_userdata", ctx, ());
+        ctx.lock().password.userdata = u;
+    })
+}
+
+pub type KeylogCallback = Option<unsafe extern "C" fn(*const crate::abi::connection::SSL, *const libc::c_char)>;
+
+#[export_name = "sslshim_SSL_CTX_set_keylog_callback"]
+pub unsafe extern "C" fn SSL_CTX_set_keylog_callback(ctx: *mut SSL_CTX, cb: KeylogCallback) {
+    guard(c"SSL_CTX_set_keylog_callback", (), || {
+        deref!(c"SSL_CTX_set_keylog_callback", ctx, ());
+        if cb.is_some() {
+            super::ignored("SSL_CTX_set_keylog_callback");
+        }
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_set_msg_callback"]
+pub unsafe extern "C" fn SSL_CTX_set_msg_callback(
+    ctx: *mut SSL_CTX,
+    cb: Option<
+        unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut crate::abi::connection::SSL, *mut c_void),
+    >,
+) {
+    guard(c"SSL_CTX_set_msg_callback", (), || {
+        deref!(c"SSL_CTX_set_msg_callback", ctx, ());
+        if cb.is_some() {
+            super::ignored("SSL_CTX_set_msg_callback");
+        }
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_set_post_handshake_auth"]
+pub unsafe extern "C" fn SSL_CTX_set_post_handshake_auth(ctx: *mut SSL_CTX, val: c_int) {
+    guard(c"SSL_CTX_set_post_handshake_auth", (), || {
+        deref!(c"SSL_CTX_set_post_handshake_auth", ctx, ());
+        if val != 0 {
+            super::ignored("SSL_CTX_set_post_handshake_auth");
+        }
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_set_srp_username"]
+pub unsafe extern "C" fn SSL_CTX_set_srp_username(ctx: *mut SSL_CTX, _name: *mut libc::c_char) -> c_int {
+    guard(c"SSL_CTX_set_srp_username", 0, || {
+        deref!(c"SSL_CTX_set_srp_username", ctx, 0);
+        super::unimplemented(c"SSL_CTX_set_srp_username", "SSL_CTX_set_srp_username (SRP)");
+        0
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_set_srp_password"]
+pub unsafe extern "C" fn SSL_CTX_set_srp_password(ctx: *mut SSL_CTX, _pw: *mut libc::c_char) -> c_int {
+    guard(c"SSL_CTX_set_srp_password", 0, || {
+        deref!(c"SSL_CTX_set_srp_password", ctx, 0);
+        super::unimplemented(c"SSL_CTX_set_srp_password", "SSL_CTX_set_srp_password (SRP)");
+        0
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_sess_set_new_cb"]
+pub unsafe extern "C" fn SSL_CTX_sess_set_new_cb(
+    ctx: *mut SSL_CTX,
+    cb: Option<unsafe extern "C" fn(*mut crate::abi::connection::SSL, *mut crate::abi::session::SSL_SESSION) -> c_int>,
+) {
+    guard(c"SSL_CTX_sess_set_new_cb", (), || {
+        deref!(c"SSL_CTX_sess_set_new_cb", ctx, ());
+        // Sessions resume inside rustls's own cache; the application's external
+        // cache is not offered sessions, which only costs it resumptions.
+        if cb.is_some() {
+            super::ignored("SSL_CTX_sess_set_new_cb");
+        }
+    })
+}
+

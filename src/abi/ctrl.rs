@@ -1,0 +1,139 @@
+//! `SSL_CTX_ctrl(3)` and `SSL_ctrl(3)`: the commands behind OpenSSL's macros
+//! (`SSL_CTX_set_mode`, `SSL_set_tlsext_host_name`, ...), by their numbers in
+//! `<openssl/ssl.h>`. A command not listed fails as OpenSSL fails an unknown
+//! one (0) and is logged once.
+
+use std::ffi::c_void;
+
+use libc::{c_int, c_long};
+use openssl_sys::X509;
+
+use super::connection::SSL;
+use super::context::SSL_CTX;
+use super::{deref, guard};
+use crate::bridge::err;
+use crate::bridge::x509::Cert;
+use crate::core::error::Reason;
+
+const MODE: c_int = 33;
+const CLEAR_MODE: c_int = 78;
+const GET_READ_AHEAD: c_int = 40;
+const SET_READ_AHEAD: c_int = 41;
+const SET_SESS_CACHE_MODE: c_int = 44;
+const GET_SESS_CACHE_MODE: c_int = 45;
+const SET_MAX_SEND_FRAGMENT: c_int = 52;
+const SET_TLSEXT_HOSTNAME: c_int = 55;
+const EXTRA_CHAIN_CERT: c_int = 14;
+const CLEAR_EXTRA_CHAIN_CERTS: c_int = 83;
+const GET_RI_SUPPORT: c_int = 76;
+const SET_MIN_PROTO_VERSION: c_int = 123;
+const SET_MAX_PROTO_VERSION: c_int = 124;
+const GET_MIN_PROTO_VERSION: c_int = 130;
+const GET_MAX_PROTO_VERSION: c_int = 131;
+
+/// `TLSEXT_MAXLEN_host_name`.
+const MAX_HOST_NAME: usize = 255;
+
+fn valid_fragment(larg: c_long) -> bool {
+    (512..=16384).contains(&larg)
+}
+
+fn unknown(what: &str, cmd: c_int) -> c_long {
+    super::log_once(&format!("{what} command {cmd} is not implemented"));
+    0
+}
+
+#[export_name = "sslshim_SSL_CTX_ctrl"]
+pub unsafe extern "C" fn SSL_CTX_ctrl(ctx: *mut SSL_CTX, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
+    guard(c"SSL_CTX_ctrl", 0, || {
+        let ctx = deref!(c"SSL_CTX_ctrl", ctx, 0);
+        let mut c = ctx.lock();
+        match cmd {
+            MODE => {
+                c.core.mode |= larg as u64;
+                c.core.mode as c_long
+            }
+            CLEAR_MODE => {
+                c.core.mode &= !(larg as u64);
+                c.core.mode as c_long
+            }
+            GET_READ_AHEAD => c.read_ahead,
+            SET_READ_AHEAD => std::mem::replace(&mut c.read_ahead, larg),
+            SET_SESS_CACHE_MODE => std::mem::replace(&mut c.session_cache_mode, larg),
+            GET_SESS_CACHE_MODE => c.session_cache_mode,
+            SET_MAX_SEND_FRAGMENT => {
+                if !valid_fragment(larg) {
+                    return 0;
+                }
+                c.core.max_send_fragment = larg as usize;
+                1
+            }
+            SET_MIN_PROTO_VERSION => c_long::from(c.core.set_min_version(larg as c_int)),
+            SET_MAX_PROTO_VERSION => c_long::from(c.core.set_max_version(larg as c_int)),
+            GET_MIN_PROTO_VERSION => c.core.min_version().into(),
+            GET_MAX_PROTO_VERSION => c.core.max_version().into(),
+            EXTRA_CHAIN_CERT => {
+                // The context takes over the caller's reference.
+                match unsafe { Cert::adopt(parg as *mut X509) } {
+                    Some(x) => {
+                        c.extra_chain.push(x);
+                        c.certificates_changed();
+                        1
+                    }
+                    None => 0,
+                }
+            }
+            CLEAR_EXTRA_CHAIN_CERTS => {
+                c.extra_chain.clear();
+                c.certificates_changed();
+                1
+            }
+            _ => unknown("SSL_CTX_ctrl", cmd),
+        }
+    })
+}
+
+#[export_name = "sslshim_SSL_ctrl"]
+pub unsafe extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
+    guard(c"SSL_ctrl", 0, || {
+        let ssl = deref!(c"SSL_ctrl", s, 0);
+        let settings = &mut ssl.conn.settings;
+        match cmd {
+            MODE => {
+                settings.mode |= larg as u64;
+                settings.mode as c_long
+            }
+            CLEAR_MODE => {
+                settings.mode &= !(larg as u64);
+                settings.mode as c_long
+            }
+            SET_MAX_SEND_FRAGMENT => {
+                if !valid_fragment(larg) {
+                    return 0;
+                }
+                settings.max_send_fragment = larg as usize;
+                1
+            }
+            SET_TLSEXT_HOSTNAME => {
+                // Only host names exist (TLSEXT_NAMETYPE_host_name = 0).
+                if larg != 0 {
+                    err::push(Reason(320), c"SSL_ctrl"); // SSL_R_SSL3_EXT_INVALID_SERVERNAME_TYPE
+                    return 0;
+                }
+                let name = unsafe { super::opt_cstr(parg as *const libc::c_char) };
+                match name {
+                    None => settings.sni = None,
+                    Some(n) if n.to_bytes().is_empty() || n.to_bytes().len() > MAX_HOST_NAME => {
+                        err::push(Reason(319), c"SSL_ctrl"); // SSL_R_SSL3_EXT_INVALID_SERVERNAME
+                        return 0;
+                    }
+                    Some(n) => settings.sni = Some(n.to_string_lossy().into_owned()),
+                }
+                1
+            }
+            // Secure renegotiation is moot: rustls never renegotiates.
+            GET_RI_SUPPORT => 1,
+            _ => unknown("SSL_ctrl", cmd),
+        }
+    })
+}

@@ -1,0 +1,82 @@
+//! The thread's libcrypto error queue, where C callers look for our failures.
+
+use std::ffi::CString;
+use std::sync::Once;
+
+use libc::{c_int, c_ulong};
+
+use super::ffi::{self, ErrStringData};
+use crate::core::error::Reason;
+use crate::core::REASONS;
+
+pub const ERR_LIB_SYS: c_int = 2;
+pub const ERR_LIB_SSL: c_int = 20;
+
+/// `ERR_PACK(lib, 0, reason)` for OpenSSL 3.
+fn pack(lib: c_int, reason: u32) -> c_ulong {
+    ((lib as c_ulong & 0xff) << 23) | (reason as c_ulong & 0x7f_ffff)
+}
+
+/// Registers OpenSSL's texts for our reasons, as libssl's init does, so
+/// `ERR_error_string` prints `SSL routines::bad write retry`.
+pub fn load_strings() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // libcrypto keeps the pointers: the table lives for the process.
+        let texts: Vec<CString> = REASONS
+            .iter()
+            .map(|(_, _, t)| CString::new(*t).unwrap_or_default())
+            .collect();
+        let mut table: Vec<ErrStringData> = REASONS
+            .iter()
+            .zip(&texts)
+            .map(|((n, _, _), t)| ErrStringData {
+                error: pack(ERR_LIB_SSL, *n),
+                string: t.as_ptr(),
+            })
+            .collect();
+        table.push(ErrStringData {
+            error: 0,
+            string: std::ptr::null(),
+        });
+        std::mem::forget(texts);
+        let table = table.leak();
+        unsafe { ffi::ERR_load_strings_const(table.as_ptr()) };
+    });
+}
+
+/// Pushes `(ERR_LIB_SSL, reason)`, naming the OpenSSL function as the origin.
+pub fn push(reason: Reason, func: &'static std::ffi::CStr) {
+    load_strings();
+    unsafe {
+        ffi::ERR_new();
+        ffi::ERR_set_debug(c"sslshim".as_ptr(), 0, func.as_ptr());
+        ffi::ERR_set_error(ERR_LIB_SSL, reason.0 as c_int, std::ptr::null());
+    }
+}
+
+pub fn clear() {
+    unsafe { openssl_sys::ERR_clear_error() }
+}
+
+pub fn peek() -> c_ulong {
+    unsafe { ffi::ERR_peek_error() }
+}
+
+/// `ERR_GET_LIB` of a packed error code.
+pub fn lib_of(code: c_ulong) -> c_int {
+    // System errors carry a flag in the top bit instead of a library number.
+    if code & 0x8000_0000 != 0 {
+        return ERR_LIB_SYS;
+    }
+    ((code >> 23) & 0xff) as c_int
+}
+
+/// Runs `f` with the error queue as it was kept unless `f` succeeds; for
+/// look-ups whose failures are expected and not the caller's concern.
+pub fn quietly<T>(f: impl FnOnce() -> Option<T>) -> Option<T> {
+    unsafe { ffi::ERR_set_mark() };
+    let r = f();
+    unsafe { ffi::ERR_pop_to_mark() };
+    r
+}

@@ -1,0 +1,7 @@
+//! The only code that calls libcrypto: the application's BIOs, the thread's
+//! error queue, and its certificates, keys and trust stores.
+
+pub mod bio;
+pub mod err;
+pub mod ffi;
+pub mod x509;

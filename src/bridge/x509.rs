@@ -1,0 +1,326 @@
+//! Certificates, keys and trust stores: the application's libcrypto objects on
+//! one side, DER for rustls on the other.
+
+use std::ffi::CStr;
+use std::path::Path;
+
+use libc::{c_int, c_void};
+use openssl_sys::{BIO, EVP_PKEY, OPENSSL_STACK, X509, X509_STORE};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+use super::err;
+use super::ffi::{self, PemPasswordCb};
+
+/// `SSL_FILETYPE_*`.
+pub const FILETYPE_PEM: c_int = 1;
+pub const FILETYPE_ASN1: c_int = 2;
+
+/// One reference to an `X509`.
+#[derive(Debug)]
+pub struct Cert(*mut X509);
+unsafe impl Send for Cert {}
+unsafe impl Sync for Cert {}
+
+impl Cert {
+    /// # Safety
+    /// `p` is a live X509 whose reference the caller gives up.
+    pub unsafe fn adopt(p: *mut X509) -> Option<Cert> {
+        (!p.is_null()).then_some(Cert(p))
+    }
+
+    /// # Safety
+    /// `p` is a live X509; a new reference is taken.
+    pub unsafe fn share(p: *mut X509) -> Option<Cert> {
+        if p.is_null() {
+            return None;
+        }
+        openssl_sys::X509_up_ref(p);
+        Some(Cert(p))
+    }
+
+    pub fn from_der(der: &[u8]) -> Option<Cert> {
+        let mut p = der.as_ptr();
+        let x = unsafe { openssl_sys::d2i_X509(std::ptr::null_mut(), &mut p, der.len() as _) };
+        unsafe { Cert::adopt(x) }
+    }
+
+    pub fn to_der(&self) -> Option<CertificateDer<'static>> {
+        unsafe {
+            let mut out: *mut u8 = std::ptr::null_mut();
+            let n = openssl_sys::i2d_X509(self.0, &mut out);
+            if n <= 0 || out.is_null() {
+                return None;
+            }
+            let der = std::slice::from_raw_parts(out, n as usize).to_vec();
+            ffi::CRYPTO_free(out as *mut c_void, c"x509.rs".as_ptr(), 0);
+            Some(CertificateDer::from(der))
+        }
+    }
+
+    pub fn as_ptr(&self) -> *mut X509 {
+        self.0
+    }
+
+    /// Gives the reference to the caller.
+    pub fn into_raw(self) -> *mut X509 {
+        let p = self.0;
+        std::mem::forget(self);
+        p
+    }
+}
+
+impl Clone for Cert {
+    fn clone(&self) -> Self {
+        unsafe { openssl_sys::X509_up_ref(self.0) };
+        Cert(self.0)
+    }
+}
+
+impl Drop for Cert {
+    fn drop(&mut self) {
+        unsafe { openssl_sys::X509_free(self.0) }
+    }
+}
+
+/// One reference to an `EVP_PKEY`.
+#[derive(Debug)]
+pub struct PKey(*mut EVP_PKEY);
+unsafe impl Send for PKey {}
+unsafe impl Sync for PKey {}
+
+impl PKey {
+    /// # Safety
+    /// `p` is a live EVP_PKEY; a new reference is taken.
+    pub unsafe fn share(p: *mut EVP_PKEY) -> Option<PKey> {
+        if p.is_null() {
+            return None;
+        }
+        openssl_sys::EVP_PKEY_up_ref(p);
+        Some(PKey(p))
+    }
+
+    pub fn as_ptr(&self) -> *mut EVP_PKEY {
+        self.0
+    }
+
+    /// The key as PKCS#8 DER, the one form rustls takes for every key type.
+    pub fn to_der(&self) -> Option<PrivateKeyDer<'static>> {
+        unsafe {
+            let p8 = ffi::EVP_PKEY2PKCS8(self.0);
+            if p8.is_null() {
+                return None;
+            }
+            let mut out: *mut u8 = std::ptr::null_mut();
+            let n = ffi::i2d_PKCS8_PRIV_KEY_INFO(p8, &mut out);
+            openssl_sys::PKCS8_PRIV_KEY_INFO_free(p8);
+            if n <= 0 || out.is_null() {
+                return None;
+            }
+            let der = std::slice::from_raw_parts(out, n as usize).to_vec();
+            ffi::CRYPTO_free(out as *mut c_void, c"x509.rs".as_ptr(), 0);
+            Some(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der)))
+        }
+    }
+
+    /// `X509_check_private_key`, which queues OpenSSL's reason on a mismatch.
+    pub fn matches(&self, cert: &Cert) -> bool {
+        unsafe { ffi::X509_check_private_key(cert.0, self.0) == 1 }
+    }
+}
+
+impl Drop for PKey {
+    fn drop(&mut self) {
+        unsafe { openssl_sys::EVP_PKEY_free(self.0) }
+    }
+}
+
+/// A file opened the way libcrypto opens it, so a missing file queues the same
+/// errors (`system library`, `BIO routines::no such file`) as under OpenSSL.
+struct FileBio(*mut BIO);
+
+impl FileBio {
+    fn open(path: &CStr) -> Option<FileBio> {
+        let b = unsafe { ffi::BIO_new_file(path.as_ptr(), c"r".as_ptr()) };
+        (!b.is_null()).then_some(FileBio(b))
+    }
+}
+
+impl Drop for FileBio {
+    fn drop(&mut self) {
+        unsafe { openssl_sys::BIO_free_all(self.0) }
+    }
+}
+
+/// Password callback and its argument, for encrypted PEM keys.
+#[derive(Clone, Copy)]
+pub struct Password {
+    pub cb: PemPasswordCb,
+    pub userdata: *mut c_void,
+}
+
+/// The first certificate of a file; `None` with libcrypto's reasons queued.
+pub fn read_cert(path: &CStr, filetype: c_int, pw: Password) -> Option<Cert> {
+    let f = FileBio::open(path)?;
+    let x = unsafe {
+        match filetype {
+            FILETYPE_PEM => ffi::PEM_read_bio_X509(f.0, std::ptr::null_mut(), pw.cb, pw.userdata),
+            _ => openssl_sys::d2i_X509_bio(f.0, std::ptr::null_mut()),
+        }
+    };
+    unsafe { Cert::adopt(x) }
+}
+
+/// Every certificate of a PEM file in order: the leaf, then its chain.
+pub fn read_chain(path: &CStr, pw: Password) -> Option<Vec<Cert>> {
+    let f = FileBio::open(path)?;
+    let first = unsafe { ffi::PEM_read_bio_X509_AUX(f.0, std::ptr::null_mut(), pw.cb, pw.userdata) };
+    let mut out = vec![unsafe { Cert::adopt(first)? }];
+    // The end of the file shows as a "no start line" error, not the caller's.
+    while let Some(c) = err::quietly(|| unsafe {
+        Cert::adopt(ffi::PEM_read_bio_X509(f.0, std::ptr::null_mut(), pw.cb, pw.userdata))
+    }) {
+        out.push(c);
+    }
+    Some(out)
+}
+
+pub fn read_key(path: &CStr, filetype: c_int, pw: Password) -> Option<PKey> {
+    let f = FileBio::open(path)?;
+    let k = unsafe {
+        match filetype {
+            FILETYPE_PEM => ffi::PEM_read_bio_PrivateKey(f.0, std::ptr::null_mut(), pw.cb, pw.userdata),
+            _ => ffi::d2i_PrivateKey_bio(f.0, std::ptr::null_mut()),
+        }
+    };
+    (!k.is_null()).then_some(PKey(k))
+}
+
+/// One reference to an `X509_STORE`, the trust store of an `SSL_CTX`.
+#[derive(Debug)]
+pub struct Store(*mut X509_STORE);
+unsafe impl Send for Store {}
+unsafe impl Sync for Store {}
+
+impl Store {
+    pub fn new() -> Option<Store> {
+        let s = unsafe { openssl_sys::X509_STORE_new() };
+        (!s.is_null()).then_some(Store(s))
+    }
+
+    /// # Safety
+    /// `p` is a live store whose reference the caller gives up.
+    pub unsafe fn adopt(p: *mut X509_STORE) -> Option<Store> {
+        (!p.is_null()).then_some(Store(p))
+    }
+
+    pub fn as_ptr(&self) -> *mut X509_STORE {
+        self.0
+    }
+
+    pub fn load_file(&self, path: &CStr) -> bool {
+        unsafe { ffi::X509_STORE_load_file(self.0, path.as_ptr()) == 1 }
+    }
+
+    pub fn load_path(&self, path: &CStr) -> bool {
+        unsafe { ffi::X509_STORE_load_path(self.0, path.as_ptr()) == 1 }
+    }
+
+    /// How many objects the store holds: changes when anyone adds to it.
+    pub fn len(&self) -> usize {
+        unsafe { ffi::OPENSSL_sk_num(ffi::X509_STORE_get0_objects(self.0)).max(0) as usize }
+    }
+
+    /// The certificates the store holds, as DER.
+    pub fn certificates(&self) -> Vec<CertificateDer<'static>> {
+        let mut out = Vec::new();
+        unsafe {
+            let objs = ffi::X509_STORE_get0_objects(self.0);
+            for i in 0..ffi::OPENSSL_sk_num(objs) {
+                let x = ffi::X509_OBJECT_get0_X509(ffi::OPENSSL_sk_value(objs, i));
+                if let Some(c) = Cert::share(x) {
+                    out.extend(c.to_der());
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        unsafe { openssl_sys::X509_STORE_free(self.0) }
+    }
+}
+
+/// The certificates in every file of a CA directory (`c_rehash` layout or not).
+/// OpenSSL reads such a directory lazily by subject hash; rustls needs its
+/// roots up front, so they are read once, when the configuration is built.
+pub fn read_dir_certs(dir: &Path) -> Vec<CertificateDer<'static>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let Ok(path) = std::ffi::CString::new(e.path().as_os_str().as_encoded_bytes()) else {
+            continue;
+        };
+        if !e.path().is_file() {
+            continue;
+        }
+        let certs = err::quietly(|| read_chain(&path, Password { cb: None, userdata: std::ptr::null_mut() }));
+        out.extend(certs.into_iter().flatten().filter_map(|c| c.to_der()));
+    }
+    out
+}
+
+/// A `STACK_OF(X509)` the `SSL` owns, as `SSL_get_peer_cert_chain` returns.
+#[derive(Debug)]
+pub struct CertStack(*mut OPENSSL_STACK);
+unsafe impl Send for CertStack {}
+
+unsafe extern "C" fn free_x509(p: *mut c_void) {
+    openssl_sys::X509_free(p as *mut X509)
+}
+
+impl CertStack {
+    pub fn from_der(certs: &[CertificateDer<'_>]) -> Option<CertStack> {
+        let st = unsafe { ffi::OPENSSL_sk_new_null() };
+        if st.is_null() {
+            return None;
+        }
+        let stack = CertStack(st);
+        for c in certs {
+            let x = Cert::from_der(c)?;
+            unsafe { ffi::OPENSSL_sk_push(st, x.into_raw() as *const c_void) };
+        }
+        Some(stack)
+    }
+
+    pub fn as_ptr(&self) -> *mut OPENSSL_STACK {
+        self.0
+    }
+}
+
+impl Drop for CertStack {
+    fn drop(&mut self) {
+        unsafe { ffi::OPENSSL_sk_pop_free(self.0, Some(free_x509)) }
+    }
+}
+
+/// The default CA file and directory of the system's OpenSSL, honouring
+/// `SSL_CERT_FILE` and `SSL_CERT_DIR` as `X509_STORE_set_default_paths` does.
+pub fn default_paths() -> (std::ffi::CString, std::ffi::CString) {
+    let pick = |env: *const libc::c_char, dflt: *const libc::c_char| unsafe {
+        let name = CStr::from_ptr(env).to_string_lossy().into_owned();
+        match std::env::var_os(name) {
+            Some(v) => std::ffi::CString::new(v.as_encoded_bytes()).unwrap_or_default(),
+            None => CStr::from_ptr(dflt).to_owned(),
+        }
+    };
+    unsafe {
+        (
+            pick(ffi::X509_get_default_cert_file_env(), ffi::X509_get_default_cert_file()),
+            pick(ffi::X509_get_default_cert_dir_env(), ffi::X509_get_default_cert_dir()),
+        )
+    }
+}

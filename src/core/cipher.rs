@@ -1,0 +1,195 @@
+//! The cipher suites sslshim offers, under the names OpenSSL gives them.
+
+use std::ffi::CStr;
+
+use rustls::CipherSuite;
+
+/// One suite as `SSL_CIPHER_*` describes it.
+#[derive(Debug)]
+pub struct CipherInfo {
+    pub suite: CipherSuite,
+    /// OpenSSL's name (`SSL_CIPHER_get_name`).
+    pub name: &'static CStr,
+    /// The IANA name (`SSL_CIPHER_standard_name`).
+    pub standard_name: &'static CStr,
+    /// `SSL_CIPHER_get_version`.
+    pub version: &'static CStr,
+    /// Secret bits (`SSL_CIPHER_get_bits`).
+    pub bits: i32,
+}
+
+impl CipherInfo {
+    /// `SSL_CIPHER_get_id`: 0x03000000 | the IANA code point.
+    pub fn id(&self) -> u32 {
+        0x0300_0000 | u32::from(u16::from(self.suite))
+    }
+    pub fn is_tls13(&self) -> bool {
+        self.version == c"TLSv1.3"
+    }
+}
+
+macro_rules! suite {
+    ($suite:ident, $name:literal, $std:literal, $version:literal, $bits:literal) => {
+        CipherInfo {
+            suite: CipherSuite::$suite,
+            name: $name,
+            standard_name: $std,
+            version: $version,
+            bits: $bits,
+        }
+    };
+}
+
+/// Every suite of the crypto provider, in OpenSSL's default preference order.
+pub static CIPHERS: &[CipherInfo] = &[
+    suite!(
+        TLS13_AES_256_GCM_SHA384,
+        c"TLS_AES_256_GCM_SHA384",
+        c"TLS_AES_256_GCM_SHA384",
+        c"TLSv1.3",
+        256
+    ),
+    suite!(
+        TLS13_CHACHA20_POLY1305_SHA256,
+        c"TLS_CHACHA20_POLY1305_SHA256",
+        c"TLS_CHACHA20_POLY1305_SHA256",
+        c"TLSv1.3",
+        256
+    ),
+    suite!(
+        TLS13_AES_128_GCM_SHA256,
+        c"TLS_AES_128_GCM_SHA256",
+        c"TLS_AES_128_GCM_SHA256",
+        c"TLSv1.3",
+        128
+    ),
+    suite!(
+        TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        c"ECDHE-ECDSA-AES256-GCM-SHA384",
+        c"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        c"TLSv1.2",
+        256
+    ),
+    suite!(
+        TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        c"ECDHE-RSA-AES256-GCM-SHA384",
+        c"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        c"TLSv1.2",
+        256
+    ),
+    suite!(
+        TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        c"ECDHE-ECDSA-CHACHA20-POLY1305",
+        c"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        c"TLSv1.2",
+        256
+    ),
+    suite!(
+        TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        c"ECDHE-RSA-CHACHA20-POLY1305",
+        c"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        c"TLSv1.2",
+        256
+    ),
+    suite!(
+        TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        c"ECDHE-ECDSA-AES128-GCM-SHA256",
+        c"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        c"TLSv1.2",
+        128
+    ),
+    suite!(
+        TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        c"ECDHE-RSA-AES128-GCM-SHA256",
+        c"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        c"TLSv1.2",
+        128
+    ),
+];
+
+pub fn lookup(suite: CipherSuite) -> Option<&'static CipherInfo> {
+    CIPHERS.iter().find(|c| c.suite == suite)
+}
+
+/// Keyword that selects every suite of a cipher-list string in OpenSSL's
+/// language; sslshim offers only suites that all of these include.
+fn selects_all(word: &str) -> bool {
+    matches!(
+        word,
+        "ALL" | "DEFAULT" | "HIGH" | "ECDHE" | "EECDH" | "kECDHE" | "AESGCM" | "AEAD" | "TLSv1.2"
+            | "COMPLEMENTOFDEFAULT"
+    )
+}
+
+/// The TLS 1.2 suites an OpenSSL cipher list (`SSL_CTX_set_cipher_list`) names,
+/// in sslshim's order; `None` when it names none of them.
+pub fn parse_cipher_list(list: &str) -> Option<Vec<CipherSuite>> {
+    let mut chosen: Vec<&CipherInfo> = Vec::new();
+    let mut removed: Vec<&CipherInfo> = Vec::new();
+    for word in list.split([':', ',', ' ']).filter(|w| !w.is_empty()) {
+        let (negate, word) = match word.as_bytes()[0] {
+            b'!' | b'-' => (true, &word[1..]),
+            b'+' => continue,
+            _ => (false, word),
+        };
+        if word.starts_with('@') {
+            continue;
+        }
+        let matching = CIPHERS
+            .iter()
+            .filter(|c| !c.is_tls13())
+            .filter(|c| selects_all(word) || c.name.to_bytes() == word.as_bytes() || word.split('+').all(|p| c.name.to_string_lossy().contains(p)));
+        for c in matching {
+            if negate {
+                removed.push(c);
+            } else if !chosen.iter().any(|x| x.suite == c.suite) {
+                chosen.push(c);
+            }
+        }
+    }
+    chosen.retain(|c| !removed.iter().any(|r| r.suite == c.suite));
+    (!chosen.is_empty()).then(|| chosen.iter().map(|c| c.suite).collect())
+}
+
+/// The TLS 1.3 suites a `SSL_CTX_set_ciphersuites` string names: exact names
+/// only, as OpenSSL takes them. `None` when a name is unknown to OpenSSL's syntax.
+pub fn parse_ciphersuites(list: &str) -> Option<Vec<CipherSuite>> {
+    let mut out = Vec::new();
+    for name in list.split(':').filter(|w| !w.is_empty()) {
+        match CIPHERS.iter().find(|c| c.is_tls13() && c.name.to_bytes() == name.as_bytes()) {
+            Some(c) => out.push(c.suite),
+            None if name.starts_with("TLS_") => {}
+            None => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openssl_names() {
+        let c = lookup(CipherSuite::TLS13_AES_256_GCM_SHA384).unwrap();
+        assert_eq!(c.name, c"TLS_AES_256_GCM_SHA384");
+        assert_eq!(c.id(), 0x0300_1302);
+    }
+
+    #[test]
+    fn cipher_lists() {
+        assert_eq!(parse_cipher_list("DEFAULT").map(|v| v.len()), Some(6));
+        assert_eq!(
+            parse_cipher_list("ECDHE-RSA-AES128-GCM-SHA256"),
+            Some(vec![CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256])
+        );
+        assert_eq!(parse_cipher_list("HIGH:!ECDSA").map(|v| v.len()), Some(3));
+        assert_eq!(parse_cipher_list("RC4-MD5"), None);
+        assert_eq!(
+            parse_ciphersuites("TLS_AES_128_GCM_SHA256"),
+            Some(vec![CipherSuite::TLS13_AES_128_GCM_SHA256])
+        );
+        assert_eq!(parse_ciphersuites(""), Some(vec![]));
+        assert_eq!(parse_ciphersuites("bogus"), None);
+    }
+}

@@ -1,0 +1,258 @@
+//! What an `SSL_CTX` configures, and the rustls configurations built from it.
+//! A configuration is built once and shared by every connection of the context;
+//! any setter that changes what it would contain drops the cached one.
+
+use std::sync::Arc;
+
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedProtocolVersion};
+
+use super::cipher::{self, CIPHERS};
+use super::error::Reason;
+use super::verify::{self, OpensslServerVerifier};
+
+/// Which roles the method given to `SSL_CTX_new` allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Any,
+    Client,
+    Server,
+}
+
+/// `SSL_MODE_*` bits.
+pub mod mode {
+    pub const ENABLE_PARTIAL_WRITE: u64 = 0x1;
+    pub const ACCEPT_MOVING_WRITE_BUFFER: u64 = 0x2;
+    pub const AUTO_RETRY: u64 = 0x4;
+    pub const RELEASE_BUFFERS: u64 = 0x10;
+    /// OpenSSL 3.0's `SSL_CTX_new` starts with this.
+    pub const DEFAULT: u64 = AUTO_RETRY;
+}
+
+/// Protocol versions as OpenSSL numbers them.
+pub const TLS1_2_VERSION: i32 = 0x0303;
+pub const TLS1_3_VERSION: i32 = 0x0304;
+
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub method: Method,
+    pub mode: u64,
+    pub options: u64,
+    pub verify_mode: i32,
+    pub verify_depth: i32,
+    /// Plaintext bytes per record (`SSL_CTX_set_max_send_fragment`).
+    pub max_send_fragment: usize,
+    /// 0 = no bound, as `SSL_CTX_set_min_proto_version(ctx, 0)` means.
+    min_version: i32,
+    max_version: i32,
+    chain: Vec<CertificateDer<'static>>,
+    key: Option<Arc<PrivateKeyDer<'static>>>,
+    roots: Arc<RootCertStore>,
+    alpn: Vec<Vec<u8>>,
+    tls12_suites: Option<Vec<rustls::CipherSuite>>,
+    tls13_suites: Option<Vec<rustls::CipherSuite>>,
+    client: Option<Arc<ClientConfig>>,
+    server: Option<Arc<ServerConfig>>,
+}
+
+impl Context {
+    pub fn new(method: Method) -> Self {
+        Self {
+            method,
+            mode: mode::DEFAULT,
+            options: 0,
+            verify_mode: verify::VERIFY_NONE,
+            verify_depth: -1,
+            max_send_fragment: 16384,
+            min_version: 0,
+            max_version: 0,
+            chain: Vec::new(),
+            key: None,
+            roots: Arc::new(RootCertStore::empty()),
+            alpn: Vec::new(),
+            tls12_suites: None,
+            tls13_suites: None,
+            client: None,
+            server: None,
+        }
+    }
+
+    fn changed(&mut self) {
+        self.client = None;
+        self.server = None;
+    }
+
+    pub fn set_verify(&mut self, mode: i32) {
+        self.verify_mode = mode;
+        self.changed();
+    }
+
+    pub fn set_roots(&mut self, certs: &[CertificateDer<'static>]) {
+        let mut store = RootCertStore::empty();
+        store.add_parsable_certificates(certs.iter().cloned());
+        self.roots = Arc::new(store);
+        self.changed();
+    }
+
+    pub fn set_certificate_chain(&mut self, chain: Vec<CertificateDer<'static>>) {
+        self.chain = chain;
+        self.changed();
+    }
+
+    pub fn set_private_key(&mut self, key: PrivateKeyDer<'static>) {
+        self.key = Some(Arc::new(key));
+        self.changed();
+    }
+
+    pub fn has_certificate(&self) -> bool {
+        !self.chain.is_empty()
+    }
+
+    pub fn set_alpn(&mut self, protos: Vec<Vec<u8>>) {
+        self.alpn = protos;
+        self.changed();
+    }
+
+    /// `SSL_CTX_set_min_proto_version`; false for a version sslshim cannot speak.
+    pub fn set_min_version(&mut self, v: i32) -> bool {
+        self.set_version_bound(v, true)
+    }
+
+    pub fn set_max_version(&mut self, v: i32) -> bool {
+        self.set_version_bound(v, false)
+    }
+
+    fn set_version_bound(&mut self, v: i32, min: bool) -> bool {
+        // SSL3 to TLS 1.1 are known to OpenSSL but not offered here: a minimum
+        // below TLS 1.2 is the same as TLS 1.2, a maximum below it disables all.
+        if v != 0 && !(0x0300..=TLS1_3_VERSION).contains(&v) {
+            return false;
+        }
+        if min {
+            self.min_version = v;
+        } else {
+            self.max_version = v;
+        }
+        self.changed();
+        true
+    }
+
+    pub fn min_version(&self) -> i32 {
+        self.min_version
+    }
+
+    pub fn max_version(&self) -> i32 {
+        self.max_version
+    }
+
+    pub fn set_cipher_list(&mut self, list: &str) -> Result<(), Reason> {
+        self.tls12_suites = Some(cipher::parse_cipher_list(list).ok_or(Reason::NO_CIPHER_MATCH)?);
+        self.changed();
+        Ok(())
+    }
+
+    pub fn set_ciphersuites(&mut self, list: &str) -> Result<(), Reason> {
+        self.tls13_suites = Some(cipher::parse_ciphersuites(list).ok_or(Reason::NO_CIPHER_MATCH)?);
+        self.changed();
+        Ok(())
+    }
+
+    fn versions(&self) -> Result<Vec<&'static SupportedProtocolVersion>, Reason> {
+        let lo = if self.min_version == 0 { TLS1_2_VERSION } else { self.min_version };
+        let hi = if self.max_version == 0 { TLS1_3_VERSION } else { self.max_version };
+        let mut out = Vec::new();
+        if lo <= TLS1_3_VERSION && hi >= TLS1_3_VERSION {
+            out.push(&rustls::version::TLS13);
+        }
+        if lo <= TLS1_2_VERSION && hi >= TLS1_2_VERSION {
+            out.push(&rustls::version::TLS12);
+        }
+        if out.is_empty() {
+            return Err(Reason::NO_PROTOCOLS_AVAILABLE);
+        }
+        Ok(out)
+    }
+
+    fn provider(&self) -> Arc<CryptoProvider> {
+        let base = rustls::crypto::aws_lc_rs::default_provider();
+        let allowed = |s: rustls::CipherSuite| {
+            let list = if cipher::lookup(s).is_some_and(|c| c.is_tls13()) {
+                &self.tls13_suites
+            } else {
+                &self.tls12_suites
+            };
+            list.as_ref().is_none_or(|l| l.contains(&s))
+        };
+        let cipher_suites = CIPHERS
+            .iter()
+            .filter(|c| allowed(c.suite))
+            .filter_map(|c| base.cipher_suites.iter().find(|s| s.suite() == c.suite).copied())
+            .collect();
+        Arc::new(CryptoProvider {
+            cipher_suites,
+            ..base
+        })
+    }
+
+    /// The shared client configuration, built on first use.
+    pub fn client_config(&mut self) -> Result<Arc<ClientConfig>, Reason> {
+        if let Some(c) = &self.client {
+            return Ok(c.clone());
+        }
+        let provider = self.provider();
+        let verifier = OpensslServerVerifier::new(
+            self.roots.clone(),
+            provider.signature_verification_algorithms,
+        );
+        let builder = ClientConfig::builder_with_provider(provider)
+            .with_protocol_versions(&self.versions()?)
+            .map_err(|_| Reason::NO_CIPHER_MATCH)?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier));
+        let mut config = match (&self.key, self.chain.is_empty()) {
+            (Some(key), false) => builder
+                .with_client_auth_cert(self.chain.clone(), key.clone_key())
+                .map_err(|_| Reason::NO_PRIVATE_KEY_ASSIGNED)?,
+            _ => builder.with_no_client_auth(),
+        };
+        config.alpn_protocols = self.alpn.clone();
+        let config = Arc::new(config);
+        self.client = Some(config.clone());
+        Ok(config)
+    }
+
+    /// The shared server configuration, built on first use.
+    pub fn server_config(&mut self) -> Result<Arc<ServerConfig>, Reason> {
+        if let Some(c) = &self.server {
+            return Ok(c.clone());
+        }
+        let provider = self.provider();
+        let builder = ServerConfig::builder_with_provider(provider.clone())
+            .with_protocol_versions(&self.versions()?)
+            .map_err(|_| Reason::NO_CIPHER_MATCH)?;
+        let builder = if self.verify_mode & verify::VERIFY_PEER != 0 {
+            let mut v = WebPkiClientVerifier::builder_with_provider(self.roots.clone(), provider);
+            if self.verify_mode & verify::VERIFY_FAIL_IF_NO_PEER_CERT == 0 {
+                v = v.allow_unauthenticated();
+            }
+            builder.with_client_cert_verifier(v.build().map_err(|_| Reason::NO_CERTIFICATE_ASSIGNED)?)
+        } else {
+            builder.with_no_client_auth()
+        };
+        // OpenSSL lets a server without a certificate start and fails its
+        // handshake for want of a usable suite.
+        let key = self.key.as_ref().ok_or(Reason::NO_SHARED_CIPHER)?;
+        if self.chain.is_empty() {
+            return Err(Reason::NO_SHARED_CIPHER);
+        }
+        let mut config = builder
+            .with_single_cert(self.chain.clone(), key.clone_key())
+            .map_err(|_| Reason::NO_SHARED_CIPHER)?;
+        config.alpn_protocols = self.alpn.clone();
+        let config = Arc::new(config);
+        self.server = Some(config.clone());
+        Ok(config)
+    }
+}

@@ -1,0 +1,107 @@
+//! Errors as values. Each maps to what OpenSSL reports for it: an `SSL_ERROR_*`
+//! code from `SSL_get_error`, and for `Ssl` a `(ERR_LIB_SSL, reason)` entry on the
+//! error queue.
+
+use super::reason_table::REASONS;
+
+/// A reason code of OpenSSL's SSL library (`SSL_R_*` in `sslerr.h`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Reason(pub u32);
+
+impl Reason {
+    pub const BAD_LENGTH: Reason = Reason(271);
+    pub const BAD_WRITE_RETRY: Reason = Reason(127);
+    pub const CERTIFICATE_VERIFY_FAILED: Reason = Reason(134);
+    pub const DECRYPTION_FAILED_OR_BAD_RECORD_MAC: Reason = Reason(281);
+    pub const NO_CERTIFICATE_ASSIGNED: Reason = Reason(177);
+    pub const NO_CIPHER_MATCH: Reason = Reason(185);
+    pub const NO_PRIVATE_KEY_ASSIGNED: Reason = Reason(190);
+    pub const NO_PROTOCOLS_AVAILABLE: Reason = Reason(191);
+    pub const NO_SHARED_CIPHER: Reason = Reason(193);
+    pub const NULL_SSL_CTX: Reason = Reason(195);
+    pub const PROTOCOL_IS_SHUTDOWN: Reason = Reason(207);
+    pub const RECORD_LAYER_FAILURE: Reason = Reason(313);
+    pub const SHUTDOWN_WHILE_IN_INIT: Reason = Reason(407);
+    pub const UNEXPECTED_EOF_WHILE_READING: Reason = Reason(294);
+    pub const UNEXPECTED_MESSAGE: Reason = Reason(244);
+    pub const UNEXPECTED_RECORD: Reason = Reason(245);
+    pub const UNINITIALIZED: Reason = Reason(276);
+    pub const UNSUPPORTED_PROTOCOL: Reason = Reason(258);
+    pub const WRONG_VERSION_NUMBER: Reason = Reason(267);
+    pub const BAD_VALUE: Reason = Reason(384);
+    pub const CALLBACK_FAILED: Reason = Reason(234);
+    /// `ERR_R_PASSED_NULL_PARAMETER`: a common reason, flagged fatal and common as OpenSSL does.
+    pub const PASSED_NULL_PARAMETER: Reason = Reason(258 | (0x3 << 18));
+    /// OpenSSL numbers the reasons for a received alert as 1000 + the alert.
+    pub const ALERT_OFFSET: u32 = 1000;
+
+    /// The reason OpenSSL raises when the peer sent the fatal alert `alert`.
+    pub fn from_alert(alert: u8) -> Reason {
+        Reason(Self::ALERT_OFFSET + u32::from(alert))
+    }
+
+    /// OpenSSL's text for this reason, as `ERR_reason_error_string` prints it.
+    pub fn text(self) -> Option<&'static str> {
+        REASONS
+            .iter()
+            .find(|(n, _, _)| *n == self.0)
+            .map(|(_, _, t)| *t)
+    }
+}
+
+/// Why an operation on a connection did not complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Error {
+    /// The BIO cannot proceed now; the caller retries once it can
+    /// (`SSL_ERROR_WANT_READ`/`WANT_WRITE`, told apart by the rwstate and the BIO).
+    WouldBlock,
+    /// The BIO failed with no TLS-level reason (`SSL_ERROR_SYSCALL`, errno kept).
+    Transport,
+    /// A failure OpenSSL puts on the error queue (`SSL_ERROR_SSL`).
+    Ssl(Reason),
+    /// The peer closed the TLS stream with close_notify (`SSL_ERROR_ZERO_RETURN`).
+    ZeroReturn,
+}
+
+impl From<Reason> for Error {
+    fn from(r: Reason) -> Self {
+        Error::Ssl(r)
+    }
+}
+
+/// Maps a rustls failure to the reason OpenSSL gives for the same event.
+pub fn reason_for_tls_error(e: &rustls::Error) -> Reason {
+    use rustls::{Error as E, PeerIncompatible as PI};
+    match e {
+        E::InvalidCertificate(_) => Reason::CERTIFICATE_VERIFY_FAILED,
+        E::AlertReceived(desc) => Reason::from_alert(u8::from(*desc)),
+        E::DecryptError => Reason::DECRYPTION_FAILED_OR_BAD_RECORD_MAC,
+        E::PeerIncompatible(PI::NoCipherSuitesInCommon) => Reason::NO_SHARED_CIPHER,
+        E::PeerIncompatible(PI::Tls12NotOffered)
+        | E::PeerIncompatible(PI::Tls12NotOfferedOrEnabled)
+        | E::PeerIncompatible(PI::SupportedVersionsExtensionRequired) => {
+            Reason::UNSUPPORTED_PROTOCOL
+        }
+        E::PeerIncompatible(_) => Reason::NO_SHARED_CIPHER,
+        E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => {
+            Reason::UNEXPECTED_MESSAGE
+        }
+        E::InvalidMessage(_) => Reason::RECORD_LAYER_FAILURE,
+        _ => Reason::RECORD_LAYER_FAILURE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_carry_openssl_text() {
+        assert_eq!(Reason::BAD_WRITE_RETRY.text(), Some("bad write retry"));
+        assert_eq!(Reason::BAD_LENGTH.text(), Some("bad length"));
+        assert_eq!(Reason::PROTOCOL_IS_SHUTDOWN.text(), Some("protocol is shutdown"));
+        assert_eq!(Reason::UNINITIALIZED.text(), Some("uninitialized"));
+        assert_eq!(Reason::from_alert(48).text(), Some("tlsv1 alert unknown ca"));
+        assert_eq!(Reason(999_999).text(), None);
+    }
+}

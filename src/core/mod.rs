@@ -1,0 +1,12 @@
+//! The library a Rust program could use: no raw pointers, errors as values.
+
+pub mod cipher;
+pub mod connection;
+pub mod context;
+pub mod error;
+mod reason_table;
+pub mod transport;
+pub mod verify;
+pub mod write_state;
+
+pub use reason_table::REASONS;
