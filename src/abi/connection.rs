@@ -83,6 +83,9 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
         let ctx = unsafe { SSL_CTX::share(ctx) };
         let mut conn = Connection::new(&ctx.lock().core);
         conn.settings.quiet_shutdown = ctx.lock().quiet_shutdown;
+        conn.settings.read_ahead = ctx.lock().read_ahead != 0;
+        let trust = ctx.clone();
+        conn.set_trust_refresh(Arc::new(move || trust.lock().sync_roots()));
         let ssl = Box::into_raw(Box::new(SSL {
             refs: AtomicI32::new(1),
             ctx,

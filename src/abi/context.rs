@@ -61,8 +61,9 @@ pub(crate) struct CtxInner {
 
 impl CtxInner {
     /// Brings the rustls roots up to date with the trust store, which the
-    /// application may fill directly (`SSL_CTX_get_cert_store`).
-    fn sync_roots(&mut self) {
+    /// application may fill directly (`SSL_CTX_get_cert_store`), even during
+    /// a handshake: cheap when nothing changed.
+    pub fn sync_roots(&mut self) {
         let len = self.store.len();
         if self.store_seen == Some(len) {
             return;
@@ -107,6 +108,12 @@ pub struct SSL_CTX {
     inner: Mutex<CtxInner>,
     ex_data: Mutex<CryptoExData>,
 }
+
+// An SSL_CTX is shared by threads in C as in OpenSSL. Its state is behind
+// mutexes; the raw pointers it holds (ex_data, the password callback's
+// argument) belong to the application, which shares them the same way.
+unsafe impl Send for SSL_CTX {}
+unsafe impl Sync for SSL_CTX {}
 
 impl SSL_CTX {
     pub(crate) fn lock(&self) -> MutexGuard<'_, CtxInner> {

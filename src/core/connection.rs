@@ -10,6 +10,7 @@ use rustls::{ClientConfig, ServerConfig};
 
 use super::context::{mode, Context, Method, TLS1_2_VERSION, TLS1_3_VERSION};
 use super::error::{reason_for_tls_error, Error, Reason};
+use super::record_reader::{Bounded, RecordBoundary};
 use super::transport::Transport;
 use super::verify::{self, x509_v};
 use super::write_state::{RecordSink, WriteMode, WriteState};
@@ -67,6 +68,8 @@ pub struct Settings {
     pub verify_host: Option<String>,
     pub max_send_fragment: usize,
     pub quiet_shutdown: bool,
+    /// `SSL_set_read_ahead`: let rustls take all the BIO has, not one record.
+    pub read_ahead: bool,
 }
 
 impl Settings {
@@ -79,9 +82,16 @@ impl Settings {
             verify_host: None,
             max_send_fragment: ctx.max_send_fragment,
             quiet_shutdown: false,
+            read_ahead: false,
         }
     }
 }
+
+/// Brings the context's trust anchors up to date with the application's
+/// store. Applications may fill the store as late as inside their BIO's read
+/// callback (curl does), so it is consulted after each read of handshake
+/// records and before they are processed, when OpenSSL consults it.
+pub type TrustRefresh = Arc<dyn Fn() + Send + Sync>;
 
 pub struct Connection {
     role: Role,
@@ -92,6 +102,9 @@ pub struct Connection {
     /// Plaintext taken out of rustls by `SSL_peek` and not yet read.
     peeked: Vec<u8>,
     verify_result: i64,
+    /// Where the BIO stands relative to record boundaries (no read-ahead).
+    boundary: RecordBoundary,
+    trust_refresh: Option<TrustRefresh>,
     pub settings: Settings,
 }
 
@@ -110,12 +123,18 @@ impl Connection {
             write: WriteState::default(),
             peeked: Vec::new(),
             verify_result: x509_v::OK,
+            boundary: RecordBoundary::default(),
+            trust_refresh: None,
             settings: Settings::from_context(ctx),
         }
     }
 
     pub fn role(&self) -> Role {
         self.role
+    }
+
+    pub fn set_trust_refresh(&mut self, f: TrustRefresh) {
+        self.trust_refresh = Some(f);
     }
 
     /// `SSL_set_connect_state`/`SSL_set_accept_state`: choose a role and start
@@ -251,12 +270,25 @@ impl Connection {
             _ => return Err(Error::Transport),
         };
         self.rwstate = RwState::Reading;
-        let n = match conn.read_tls(&mut ReadHalf(io)) {
+        let read = if self.settings.read_ahead {
+            conn.read_tls(&mut ReadHalf(io))
+        } else {
+            conn.read_tls(&mut Bounded {
+                inner: &mut ReadHalf(io),
+                boundary: &mut self.boundary,
+            })
+        };
+        let n = match read {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Err(Error::WouldBlock),
             Err(_) => return Err(Error::Transport),
         };
         self.rwstate = RwState::Nothing;
+        if conn.is_handshaking() {
+            if let Some(refresh) = &self.trust_refresh {
+                refresh();
+            }
+        }
         let scope = verify::Scope::enter(request);
         let processed = conn.process_new_packets();
         if let Some(code) = scope.finish() {

@@ -11,7 +11,7 @@ use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedProtocolVersion
 
 use super::cipher::{self, CIPHERS};
 use super::error::Reason;
-use super::verify::{self, OpensslServerVerifier};
+use super::verify::{self, OpensslServerVerifier, Roots};
 
 /// Which roles the method given to `SSL_CTX_new` allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub struct Context {
     max_version: i32,
     chain: Vec<CertificateDer<'static>>,
     key: Option<Arc<PrivateKeyDer<'static>>>,
-    roots: Arc<RootCertStore>,
+    roots: Arc<Roots>,
     alpn: Vec<Vec<u8>>,
     tls12_suites: Option<Vec<rustls::CipherSuite>>,
     tls13_suites: Option<Vec<rustls::CipherSuite>>,
@@ -70,7 +70,7 @@ impl Context {
             max_version: 0,
             chain: Vec::new(),
             key: None,
-            roots: Arc::new(RootCertStore::empty()),
+            roots: Arc::new(Roots::default()),
             alpn: Vec::new(),
             tls12_suites: None,
             tls13_suites: None,
@@ -89,11 +89,14 @@ impl Context {
         self.changed();
     }
 
+    /// Replaces the trust anchors. Client configurations read them at each
+    /// verification and stay; the server's client-certificate verifier takes
+    /// them by value, so its configuration is rebuilt.
     pub fn set_roots(&mut self, certs: &[CertificateDer<'static>]) {
         let mut store = RootCertStore::empty();
         store.add_parsable_certificates(certs.iter().cloned());
-        self.roots = Arc::new(store);
-        self.changed();
+        self.roots.set(store);
+        self.server = None;
     }
 
     pub fn set_certificate_chain(&mut self, chain: Vec<CertificateDer<'static>>) {
@@ -233,7 +236,7 @@ impl Context {
             .with_protocol_versions(&self.versions()?)
             .map_err(|_| Reason::NO_CIPHER_MATCH)?;
         let builder = if self.verify_mode & verify::VERIFY_PEER != 0 {
-            let mut v = WebPkiClientVerifier::builder_with_provider(self.roots.clone(), provider);
+            let mut v = WebPkiClientVerifier::builder_with_provider(self.roots.get(), provider);
             if self.verify_mode & verify::VERIFY_FAIL_IF_NO_PEER_CERT == 0 {
                 v = v.allow_unauthenticated();
             }

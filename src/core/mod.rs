@@ -5,6 +5,7 @@ pub mod connection;
 pub mod context;
 pub mod error;
 mod reason_table;
+pub mod record_reader;
 pub mod transport;
 pub mod verify;
 pub mod write_state;

@@ -8,7 +8,7 @@
 //! which the connection installs around each call into rustls.
 
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
@@ -67,14 +67,35 @@ impl Drop for Scope {
     }
 }
 
+/// The trust anchors of a context, replaceable while configurations built
+/// with them are in use: applications may fill the store after a handshake
+/// started, and verification must see what the store holds by then.
+#[derive(Debug)]
+pub struct Roots(RwLock<Arc<RootCertStore>>);
+
+impl Default for Roots {
+    fn default() -> Self {
+        Roots(RwLock::new(Arc::new(RootCertStore::empty())))
+    }
+}
+
+impl Roots {
+    pub fn get(&self) -> Arc<RootCertStore> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+    pub fn set(&self, store: RootCertStore) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(store);
+    }
+}
+
 #[derive(Debug)]
 pub struct OpensslServerVerifier {
-    roots: Arc<RootCertStore>,
+    roots: Arc<Roots>,
     algs: WebPkiSupportedAlgorithms,
 }
 
 impl OpensslServerVerifier {
-    pub fn new(roots: Arc<RootCertStore>, algs: WebPkiSupportedAlgorithms) -> Self {
+    pub fn new(roots: Arc<Roots>, algs: WebPkiSupportedAlgorithms) -> Self {
         Self { roots, algs }
     }
 
@@ -91,7 +112,7 @@ impl OpensslServerVerifier {
         };
         if let Err(e) = rustls::client::verify_server_cert_signed_by_trust_anchor(
             &cert,
-            &self.roots,
+            &self.roots.get(),
             intermediates,
             now,
             self.algs.all,

@@ -1,0 +1,116 @@
+//! Reads from the BIO the way OpenSSL does without read-ahead: a record's
+//! 5-byte header, then exactly its body, never a byte beyond. Applications
+//! rely on that: once a read returned and `SSL_pending` says 0, whatever the
+//! peer sent next (another record, close_notify, EOF) is still in the socket,
+//! so `poll` on it tells the truth.
+
+use std::io::{self, Read};
+
+const HEADER_LEN: usize = 5;
+
+/// Where the next byte from the BIO falls: inside a record header, or inside
+/// a body with so many bytes left.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RecordBoundary {
+    header: [u8; HEADER_LEN],
+    header_len: usize,
+    body_left: usize,
+}
+
+impl RecordBoundary {
+    /// How many bytes the next read may take.
+    fn allowance(&self) -> usize {
+        if self.body_left > 0 {
+            self.body_left
+        } else {
+            HEADER_LEN - self.header_len
+        }
+    }
+
+    /// Accounts for bytes that passed through.
+    fn consumed(&mut self, bytes: &[u8]) {
+        if self.body_left > 0 {
+            self.body_left -= bytes.len();
+            return;
+        }
+        self.header[self.header_len..self.header_len + bytes.len()].copy_from_slice(bytes);
+        self.header_len += bytes.len();
+        if self.header_len == HEADER_LEN {
+            self.body_left = usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
+            self.header_len = 0;
+        }
+    }
+}
+
+/// A reader that passes bytes through unchanged, in reads no larger than
+/// [`RecordBoundary`] allows.
+pub struct Bounded<'a, R: Read + ?Sized> {
+    pub inner: &'a mut R,
+    pub boundary: &'a mut RecordBoundary,
+}
+
+impl<R: Read + ?Sized> Read for Bounded<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(self.boundary.allowance());
+        let got = self.inner.read(&mut buf[..n])?;
+        self.boundary.consumed(&buf[..got]);
+        Ok(got)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A source that hands out at most `chunk` bytes per read.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        chunk: usize,
+        reads: Vec<usize>,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.chunk).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            self.reads.push(buf.len());
+            Ok(n)
+        }
+    }
+
+    fn record(len: u16) -> Vec<u8> {
+        let mut r = vec![23, 3, 3];
+        r.extend_from_slice(&len.to_be_bytes());
+        r.extend(std::iter::repeat_n(0xab, len as usize));
+        r
+    }
+
+    #[test]
+    fn never_reads_past_a_record() {
+        let mut stream = record(300);
+        stream.extend(record(2));
+        for chunk in [1, 3, 7, 5000] {
+            let mut src = Trickle {
+                data: &stream,
+                chunk,
+                reads: Vec::new(),
+            };
+            let mut b = RecordBoundary::default();
+            let mut out = Vec::new();
+            let mut buf = [0u8; 4096];
+            while out.len() < 305 {
+                let n = Bounded {
+                    inner: &mut src,
+                    boundary: &mut b,
+                }
+                .read(&mut buf)
+                .unwrap();
+                out.extend_from_slice(&buf[..n]);
+            }
+            // The first record is complete and not one byte of the next was taken.
+            assert_eq!(out, stream[..305]);
+            assert!(src.reads.iter().all(|&r| r <= 300));
+        }
+    }
+}
