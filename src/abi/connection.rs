@@ -156,7 +156,7 @@ pub unsafe extern "C" fn SSL_set_accept_state(s: *mut SSL) {
 pub unsafe extern "C" fn SSL_is_server(s: *const SSL) -> c_int {
     guard(c"SSL_is_server", 0, || {
         let ssl = deref!(c"SSL_is_server", s as *mut SSL, 0);
-        c_int::from(ssl.conn.role() == Role::Server)
+        c_int::from(ssl.conn.is_server())
     })
 }
 

@@ -26,6 +26,7 @@ const SET_TLSEXT_HOSTNAME: c_int = 55;
 const EXTRA_CHAIN_CERT: c_int = 14;
 const CLEAR_EXTRA_CHAIN_CERTS: c_int = 83;
 const GET_RI_SUPPORT: c_int = 76;
+const SET_MSG_CALLBACK_ARG: c_int = 16;
 const SET_MIN_PROTO_VERSION: c_int = 123;
 const SET_MAX_PROTO_VERSION: c_int = 124;
 const GET_MIN_PROTO_VERSION: c_int = 130;
@@ -83,6 +84,8 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(ctx: *mut SSL_CTX, cmd: c_int, larg: c_lon
                     None => 0,
                 }
             }
+            // The message callback is never called, so its argument is moot.
+            SET_MSG_CALLBACK_ARG => 1,
             CLEAR_EXTRA_CHAIN_CERTS => {
                 c.extra_chain.clear();
                 c.certificates_changed();

@@ -55,10 +55,13 @@ pub(crate) fn unimplemented(func: &'static CStr, what: &str) {
     err::push(UNSUPPORTED, func);
 }
 
-/// A setting that is kept but has no effect, where OpenSSL's call cannot
-/// fail: logged once, nothing queued.
+/// A setting that is accepted but has no effect, where OpenSSL's call cannot
+/// fail and doing without it costs the caller nothing essential. Noted once
+/// when `SSLSHIM_LOG` is set, so that programs such as curl stay quiet.
 pub(crate) fn ignored(what: &str) {
-    log_once(&format!("{what} has no effect"));
+    if std::env::var_os("SSLSHIM_LOG").is_some() {
+        log_once(&format!("{what} has no effect"));
+    }
 }
 
 /// Borrows a C object, or queues `ERR_R_PASSED_NULL_PARAMETER` and returns `$fail`.

@@ -95,6 +95,9 @@ pub type TrustRefresh = Arc<dyn Fn() + Send + Sync>;
 
 pub struct Connection {
     role: Role,
+    /// What `SSL_is_server` says before a role is chosen: OpenSSL takes it
+    /// from whether the method can accept (so `TLS_method` says server).
+    server_by_method: bool,
     state: State,
     rwstate: RwState,
     shutdown: ShutdownFlags,
@@ -110,13 +113,11 @@ pub struct Connection {
 
 impl Connection {
     pub fn new(ctx: &Context) -> Self {
-        let role = match ctx.method {
-            Method::Client => Role::Client,
-            Method::Server => Role::Server,
-            Method::Any => Role::Unset,
-        };
+        // As in OpenSSL, the method alone never chooses the role: that takes
+        // SSL_set_connect_state/SSL_set_accept_state or SSL_connect/SSL_accept.
         Self {
-            role,
+            role: Role::Unset,
+            server_by_method: ctx.method != Method::Client,
             state: State::Idle,
             rwstate: RwState::Nothing,
             shutdown: ShutdownFlags::default(),
@@ -131,6 +132,13 @@ impl Connection {
 
     pub fn role(&self) -> Role {
         self.role
+    }
+
+    pub fn is_server(&self) -> bool {
+        match self.role {
+            Role::Unset => self.server_by_method,
+            r => r == Role::Server,
+        }
     }
 
     pub fn set_trust_refresh(&mut self, f: TrustRefresh) {
