@@ -14,7 +14,11 @@ const PREFIX: &str = "sslshim_";
 
 fn exported_names(dir: &Path) -> Vec<String> {
     let mut names = Vec::new();
-    let mut files: Vec<_> = fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut files: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     files.sort();
     for f in files {
         println!("cargo:rerun-if-changed={}", f.display());
@@ -23,7 +27,9 @@ fn exported_names(dir: &Path) -> Vec<String> {
             let line = line.trim();
             if let Some(rest) = line.strip_prefix("#[export_name = \"") {
                 let sym = rest.trim_end_matches("\"]");
-                let name = sym.strip_prefix(PREFIX).unwrap_or_else(|| panic!("{sym}: export names start with {PREFIX}"));
+                let name = sym
+                    .strip_prefix(PREFIX)
+                    .unwrap_or_else(|| panic!("{sym}: export names start with {PREFIX}"));
                 names.push(name.to_owned());
             }
         }
@@ -47,7 +53,10 @@ fn main() {
     for n in &names {
         println!("cargo:rustc-cdylib-link-arg=-Wl,--defsym={n}={PREFIX}{n}");
     }
-    println!("cargo:rustc-cdylib-link-arg=-Wl,--version-script={}", map.display());
+    println!(
+        "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
+        map.display()
+    );
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libssl.so.3");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=build.rs");

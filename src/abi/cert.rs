@@ -70,18 +70,31 @@ fn load<T>(
     }
     let v = read(path);
     if v.is_none() {
-        err::push(if filetype == FILETYPE_PEM { ERR_R_PEM_LIB } else { ERR_R_ASN1_LIB }, func);
+        err::push(
+            if filetype == FILETYPE_PEM {
+                ERR_R_PEM_LIB
+            } else {
+                ERR_R_ASN1_LIB
+            },
+            func,
+        );
     }
     v
 }
 
 #[export_name = "sslshim_SSL_CTX_use_certificate_file"]
-pub unsafe extern "C" fn SSL_CTX_use_certificate_file(ctx: *mut SSL_CTX, file: *const c_char, filetype: c_int) -> c_int {
+pub unsafe extern "C" fn SSL_CTX_use_certificate_file(
+    ctx: *mut SSL_CTX,
+    file: *const c_char,
+    filetype: c_int,
+) -> c_int {
     guard(c"SSL_CTX_use_certificate_file", 0, || {
         let ctx = deref!(c"SSL_CTX_use_certificate_file", ctx, 0);
         let mut c = ctx.lock();
         let pw = c.password;
-        let Some(cert) = load(file, filetype, c"SSL_CTX_use_certificate_file", |p| x509::read_cert(p, filetype, pw)) else {
+        let Some(cert) = load(file, filetype, c"SSL_CTX_use_certificate_file", |p| {
+            x509::read_cert(p, filetype, pw)
+        }) else {
             return 0;
         };
         use_cert(&mut c, cert);
@@ -90,13 +103,20 @@ pub unsafe extern "C" fn SSL_CTX_use_certificate_file(ctx: *mut SSL_CTX, file: *
 }
 
 #[export_name = "sslshim_SSL_CTX_use_certificate_chain_file"]
-pub unsafe extern "C" fn SSL_CTX_use_certificate_chain_file(ctx: *mut SSL_CTX, file: *const c_char) -> c_int {
+pub unsafe extern "C" fn SSL_CTX_use_certificate_chain_file(
+    ctx: *mut SSL_CTX,
+    file: *const c_char,
+) -> c_int {
     guard(c"SSL_CTX_use_certificate_chain_file", 0, || {
         let ctx = deref!(c"SSL_CTX_use_certificate_chain_file", ctx, 0);
         let mut c = ctx.lock();
         let pw = c.password;
-        let Some(mut chain) = load(file, FILETYPE_PEM, c"SSL_CTX_use_certificate_chain_file", |p| x509::read_chain(p, pw))
-        else {
+        let Some(mut chain) = load(
+            file,
+            FILETYPE_PEM,
+            c"SSL_CTX_use_certificate_chain_file",
+            |p| x509::read_chain(p, pw),
+        ) else {
             return 0;
         };
         let leaf = chain.remove(0);
@@ -107,12 +127,18 @@ pub unsafe extern "C" fn SSL_CTX_use_certificate_chain_file(ctx: *mut SSL_CTX, f
 }
 
 #[export_name = "sslshim_SSL_CTX_use_PrivateKey_file"]
-pub unsafe extern "C" fn SSL_CTX_use_PrivateKey_file(ctx: *mut SSL_CTX, file: *const c_char, filetype: c_int) -> c_int {
+pub unsafe extern "C" fn SSL_CTX_use_PrivateKey_file(
+    ctx: *mut SSL_CTX,
+    file: *const c_char,
+    filetype: c_int,
+) -> c_int {
     guard(c"SSL_CTX_use_PrivateKey_file", 0, || {
         let ctx = deref!(c"SSL_CTX_use_PrivateKey_file", ctx, 0);
         let mut c = ctx.lock();
         let pw = c.password;
-        let Some(key) = load(file, filetype, c"SSL_CTX_use_PrivateKey_file", |p| x509::read_key(p, filetype, pw)) else {
+        let Some(key) = load(file, filetype, c"SSL_CTX_use_PrivateKey_file", |p| {
+            x509::read_key(p, filetype, pw)
+        }) else {
             return 0;
         };
         use_key(&mut c, key)
@@ -150,11 +176,17 @@ pub unsafe extern "C" fn SSL_CTX_check_private_key(ctx: *const SSL_CTX) -> c_int
         let ctx = deref!(c"SSL_CTX_check_private_key", ctx as *mut SSL_CTX, 0);
         let c = ctx.lock();
         let Some(cert) = &c.cert else {
-            err::push(Reason::NO_CERTIFICATE_ASSIGNED, c"SSL_CTX_check_private_key");
+            err::push(
+                Reason::NO_CERTIFICATE_ASSIGNED,
+                c"SSL_CTX_check_private_key",
+            );
             return 0;
         };
         let Some(key) = &c.key else {
-            err::push(Reason::NO_PRIVATE_KEY_ASSIGNED, c"SSL_CTX_check_private_key");
+            err::push(
+                Reason::NO_PRIVATE_KEY_ASSIGNED,
+                c"SSL_CTX_check_private_key",
+            );
             return 0;
         };
         c_int::from(key.matches(cert))
@@ -175,7 +207,11 @@ pub unsafe extern "C" fn SSL_CTX_add_client_CA(ctx: *mut SSL_CTX, _x: *mut X509)
 pub unsafe extern "C" fn SSL_get_certificate(s: *const SSL) -> *mut X509 {
     guard(c"SSL_get_certificate", std::ptr::null_mut(), || {
         let ssl = deref!(c"SSL_get_certificate", s as *mut SSL, std::ptr::null_mut());
-        ssl.ctx.lock().cert.as_ref().map_or(std::ptr::null_mut(), Cert::as_ptr)
+        ssl.ctx
+            .lock()
+            .cert
+            .as_ref()
+            .map_or(std::ptr::null_mut(), Cert::as_ptr)
     })
 }
 
@@ -183,14 +219,22 @@ pub unsafe extern "C" fn SSL_get_certificate(s: *const SSL) -> *mut X509 {
 pub unsafe extern "C" fn SSL_get_privatekey(s: *const SSL) -> *mut EVP_PKEY {
     guard(c"SSL_get_privatekey", std::ptr::null_mut(), || {
         let ssl = deref!(c"SSL_get_privatekey", s as *mut SSL, std::ptr::null_mut());
-        ssl.ctx.lock().key.as_ref().map_or(std::ptr::null_mut(), PKey::as_ptr)
+        ssl.ctx
+            .lock()
+            .key
+            .as_ref()
+            .map_or(std::ptr::null_mut(), PKey::as_ptr)
     })
 }
 
 #[export_name = "sslshim_SSL_get1_peer_certificate"]
 pub unsafe extern "C" fn SSL_get1_peer_certificate(s: *const SSL) -> *mut X509 {
     guard(c"SSL_get1_peer_certificate", std::ptr::null_mut(), || {
-        let ssl = deref!(c"SSL_get1_peer_certificate", s as *mut SSL, std::ptr::null_mut());
+        let ssl = deref!(
+            c"SSL_get1_peer_certificate",
+            s as *mut SSL,
+            std::ptr::null_mut()
+        );
         ssl.conn
             .peer_certificates()
             .and_then(|c| c.first())
@@ -204,12 +248,22 @@ pub unsafe extern "C" fn SSL_get1_peer_certificate(s: *const SSL) -> *mut X509 {
 #[export_name = "sslshim_SSL_get_peer_cert_chain"]
 pub unsafe extern "C" fn SSL_get_peer_cert_chain(s: *const SSL) -> *mut stack_st_X509 {
     guard(c"SSL_get_peer_cert_chain", std::ptr::null_mut(), || {
-        let ssl = deref!(c"SSL_get_peer_cert_chain", s as *mut SSL, std::ptr::null_mut());
+        let ssl = deref!(
+            c"SSL_get_peer_cert_chain",
+            s as *mut SSL,
+            std::ptr::null_mut()
+        );
         let Some(certs) = ssl.conn.peer_certificates() else {
             return std::ptr::null_mut();
         };
-        let certs = if ssl.conn.role() == Role::Server { certs.get(1..).unwrap_or(&[]) } else { certs };
+        let certs = if ssl.conn.role() == Role::Server {
+            certs.get(1..).unwrap_or(&[])
+        } else {
+            certs
+        };
         ssl.peer_chain = CertStack::from_der(certs);
-        ssl.peer_chain.as_ref().map_or(std::ptr::null_mut(), |c| c.as_ptr() as *mut stack_st_X509)
+        ssl.peer_chain
+            .as_ref()
+            .map_or(std::ptr::null_mut(), |c| c.as_ptr() as *mut stack_st_X509)
     })
 }

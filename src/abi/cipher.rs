@@ -18,11 +18,16 @@ pub unsafe extern "C" fn SSL_get_version(s: *const SSL) -> *const c_char {
         let ssl = deref!(c"SSL_get_version", s as *mut SSL, std::ptr::null());
         // Before a version is negotiated OpenSSL names the highest it allows.
         let max = ssl.ctx.lock().core.max_version();
-        let v: &CStr = match ssl.conn.version().unwrap_or(if max == 0 { TLS1_3_VERSION } else { max }) {
-            TLS1_3_VERSION => c"TLSv1.3",
-            TLS1_2_VERSION => c"TLSv1.2",
-            _ => c"unknown",
-        };
+        let v: &CStr =
+            match ssl
+                .conn
+                .version()
+                .unwrap_or(if max == 0 { TLS1_3_VERSION } else { max })
+            {
+                TLS1_3_VERSION => c"TLSv1.3",
+                TLS1_2_VERSION => c"TLSv1.2",
+                _ => c"unknown",
+            };
         v.as_ptr()
     })
 }
@@ -64,7 +69,9 @@ pub unsafe extern "C" fn SSL_CIPHER_get_version(c: *const SSL_CIPHER) -> *const 
 
 #[export_name = "sslshim_SSL_CIPHER_get_bits"]
 pub unsafe extern "C" fn SSL_CIPHER_get_bits(c: *const SSL_CIPHER, alg_bits: *mut c_int) -> c_int {
-    let Some(c) = (unsafe { c.as_ref() }) else { return 0 };
+    let Some(c) = (unsafe { c.as_ref() }) else {
+        return 0;
+    };
     if let Some(a) = unsafe { alg_bits.as_mut() } {
         *a = c.bits;
     }
@@ -77,9 +84,13 @@ pub unsafe extern "C" fn SSL_CIPHER_get_id(c: *const SSL_CIPHER) -> u32 {
 }
 
 #[export_name = "sslshim_SSL_get0_alpn_selected"]
-pub unsafe extern "C" fn SSL_get0_alpn_selected(s: *const SSL, data: *mut *const u8, len: *mut c_uint) {
+pub unsafe extern "C" fn SSL_get0_alpn_selected(
+    s: *const SSL,
+    data: *mut *const u8,
+    len: *mut c_uint,
+) {
     guard(c"SSL_get0_alpn_selected", (), || {
-        let ssl = deref!(c"SSL_get0_alpn_selected", s as *mut SSL, ());
+        let ssl = deref!(c"SSL_get0_alpn_selected", s as *mut SSL);
         let proto = ssl.conn.alpn_protocol();
         unsafe {
             if let Some(d) = data.as_mut() {

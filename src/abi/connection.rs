@@ -54,8 +54,14 @@ impl SSL {
         let started = {
             let mut ctx = self.ctx.lock();
             match role {
-                Role::Client => ctx.client_config().map_err(Error::Ssl).and_then(|c| self.conn.start_client(c)),
-                _ => ctx.server_config().map_err(Error::Ssl).and_then(|c| self.conn.start_server(c)),
+                Role::Client => ctx
+                    .client_config()
+                    .map_err(Error::Ssl)
+                    .and_then(|c| self.conn.start_client(c)),
+                _ => ctx
+                    .server_config()
+                    .map_err(Error::Ssl)
+                    .and_then(|c| self.conn.start_server(c)),
             }
         };
         if started.is_err() {
@@ -98,7 +104,13 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             },
             peer_chain: None,
         }));
-        unsafe { ffi::CRYPTO_new_ex_data(ffi::CRYPTO_EX_INDEX_SSL, ssl as *mut c_void, &mut (*ssl).ex_data) };
+        unsafe {
+            ffi::CRYPTO_new_ex_data(
+                ffi::CRYPTO_EX_INDEX_SSL,
+                ssl as *mut c_void,
+                &mut (*ssl).ex_data,
+            )
+        };
         ssl
     })
 }
@@ -139,7 +151,7 @@ pub unsafe extern "C" fn SSL_get_SSL_CTX(s: *const SSL) -> *mut SSL_CTX {
 #[export_name = "sslshim_SSL_set_connect_state"]
 pub unsafe extern "C" fn SSL_set_connect_state(s: *mut SSL) {
     guard(c"SSL_set_connect_state", (), || {
-        let ssl = deref!(c"SSL_set_connect_state", s, ());
+        let ssl = deref!(c"SSL_set_connect_state", s);
         ssl.conn.set_role(Role::Client);
     })
 }
@@ -147,7 +159,7 @@ pub unsafe extern "C" fn SSL_set_connect_state(s: *mut SSL) {
 #[export_name = "sslshim_SSL_set_accept_state"]
 pub unsafe extern "C" fn SSL_set_accept_state(s: *mut SSL) {
     guard(c"SSL_set_accept_state", (), || {
-        let ssl = deref!(c"SSL_set_accept_state", s, ());
+        let ssl = deref!(c"SSL_set_accept_state", s);
         ssl.conn.set_role(Role::Server);
     })
 }
@@ -163,7 +175,7 @@ pub unsafe extern "C" fn SSL_is_server(s: *const SSL) -> c_int {
 #[export_name = "sslshim_SSL_set0_rbio"]
 pub unsafe extern "C" fn SSL_set0_rbio(s: *mut SSL, rbio: *mut BIO) {
     guard(c"SSL_set0_rbio", (), || {
-        let ssl = deref!(c"SSL_set0_rbio", s, ());
+        let ssl = deref!(c"SSL_set0_rbio", s);
         ssl.set0_rbio(unsafe { Bio::adopt(rbio) });
     })
 }
@@ -171,7 +183,7 @@ pub unsafe extern "C" fn SSL_set0_rbio(s: *mut SSL, rbio: *mut BIO) {
 #[export_name = "sslshim_SSL_set0_wbio"]
 pub unsafe extern "C" fn SSL_set0_wbio(s: *mut SSL, wbio: *mut BIO) {
     guard(c"SSL_set0_wbio", (), || {
-        let ssl = deref!(c"SSL_set0_wbio", s, ());
+        let ssl = deref!(c"SSL_set0_wbio", s);
         ssl.set0_wbio(unsafe { Bio::adopt(wbio) });
     })
 }
@@ -179,7 +191,7 @@ pub unsafe extern "C" fn SSL_set0_wbio(s: *mut SSL, wbio: *mut BIO) {
 #[export_name = "sslshim_SSL_set_bio"]
 pub unsafe extern "C" fn SSL_set_bio(s: *mut SSL, rbio: *mut BIO, wbio: *mut BIO) {
     guard(c"SSL_set_bio", (), || {
-        let ssl = deref!(c"SSL_set_bio", s, ());
+        let ssl = deref!(c"SSL_set_bio", s);
         set_bio(ssl, rbio, wbio);
     })
 }
@@ -269,12 +281,16 @@ pub unsafe extern "C" fn SSL_get_fd(s: *const SSL) -> c_int {
 
 #[export_name = "sslshim_SSL_get_rfd"]
 pub unsafe extern "C" fn SSL_get_rfd(s: *const SSL) -> c_int {
-    guard(c"SSL_get_rfd", -1, || Bio::fd(deref!(c"SSL_get_rfd", s as *mut SSL, -1).rbio_ptr()))
+    guard(c"SSL_get_rfd", -1, || {
+        Bio::fd(deref!(c"SSL_get_rfd", s as *mut SSL, -1).rbio_ptr())
+    })
 }
 
 #[export_name = "sslshim_SSL_get_wfd"]
 pub unsafe extern "C" fn SSL_get_wfd(s: *const SSL) -> c_int {
-    guard(c"SSL_get_wfd", -1, || Bio::fd(deref!(c"SSL_get_wfd", s as *mut SSL, -1).wbio_ptr()))
+    guard(c"SSL_get_wfd", -1, || {
+        Bio::fd(deref!(c"SSL_get_wfd", s as *mut SSL, -1).wbio_ptr())
+    })
 }
 
 #[export_name = "sslshim_SSL_set_ex_data"]

@@ -20,9 +20,15 @@ pub struct SSL_METHOD {
     pub(crate) method: Method,
 }
 
-static TLS_ANY: SSL_METHOD = SSL_METHOD { method: Method::Any };
-static TLS_CLIENT: SSL_METHOD = SSL_METHOD { method: Method::Client };
-static TLS_SERVER: SSL_METHOD = SSL_METHOD { method: Method::Server };
+static TLS_ANY: SSL_METHOD = SSL_METHOD {
+    method: Method::Any,
+};
+static TLS_CLIENT: SSL_METHOD = SSL_METHOD {
+    method: Method::Client,
+};
+static TLS_SERVER: SSL_METHOD = SSL_METHOD {
+    method: Method::Server,
+};
 
 #[export_name = "sslshim_TLS_method"]
 pub extern "C" fn TLS_method() -> *const SSL_METHOD {
@@ -39,7 +45,8 @@ pub extern "C" fn TLS_server_method() -> *const SSL_METHOD {
     &TLS_SERVER
 }
 
-pub type VerifyCallback = Option<unsafe extern "C" fn(c_int, *mut openssl_sys::X509_STORE_CTX) -> c_int>;
+pub type VerifyCallback =
+    Option<unsafe extern "C" fn(c_int, *mut openssl_sys::X509_STORE_CTX) -> c_int>;
 
 /// What the `SSL_CTX` holds besides the core context: the application's
 /// libcrypto objects and callbacks.
@@ -232,7 +239,11 @@ pub unsafe extern "C" fn SSL_CTX_get_options(ctx: *const SSL_CTX) -> u64 {
 #[export_name = "sslshim_SSL_CTX_get_cert_store"]
 pub unsafe extern "C" fn SSL_CTX_get_cert_store(ctx: *const SSL_CTX) -> *mut X509_STORE {
     guard(c"SSL_CTX_get_cert_store", std::ptr::null_mut(), || {
-        let ctx = deref!(c"SSL_CTX_get_cert_store", ctx as *mut SSL_CTX, std::ptr::null_mut());
+        let ctx = deref!(
+            c"SSL_CTX_get_cert_store",
+            ctx as *mut SSL_CTX,
+            std::ptr::null_mut()
+        );
         ctx.lock().store.as_ptr()
     })
 }
@@ -240,7 +251,7 @@ pub unsafe extern "C" fn SSL_CTX_get_cert_store(ctx: *const SSL_CTX) -> *mut X50
 #[export_name = "sslshim_SSL_CTX_set_cert_store"]
 pub unsafe extern "C" fn SSL_CTX_set_cert_store(ctx: *mut SSL_CTX, store: *mut X509_STORE) {
     guard(c"SSL_CTX_set_cert_store", (), || {
-        let ctx = deref!(c"SSL_CTX_set_cert_store", ctx, ());
+        let ctx = deref!(c"SSL_CTX_set_cert_store", ctx);
         // The context takes over the caller's reference; NULL leaves an empty store.
         let new = unsafe { Store::adopt(store) }.or_else(Store::new);
         if let Some(s) = new {
@@ -252,7 +263,11 @@ pub unsafe extern "C" fn SSL_CTX_set_cert_store(ctx: *mut SSL_CTX, store: *mut X
 }
 
 #[export_name = "sslshim_SSL_CTX_set_ex_data"]
-pub unsafe extern "C" fn SSL_CTX_set_ex_data(ctx: *mut SSL_CTX, idx: c_int, data: *mut c_void) -> c_int {
+pub unsafe extern "C" fn SSL_CTX_set_ex_data(
+    ctx: *mut SSL_CTX,
+    idx: c_int,
+    data: *mut c_void,
+) -> c_int {
     guard(c"SSL_CTX_set_ex_data", 0, || {
         let ctx = deref!(c"SSL_CTX_set_ex_data", ctx, 0);
         let mut ad = ctx.ex_data.lock().unwrap_or_else(|e| e.into_inner());
@@ -263,14 +278,21 @@ pub unsafe extern "C" fn SSL_CTX_set_ex_data(ctx: *mut SSL_CTX, idx: c_int, data
 #[export_name = "sslshim_SSL_CTX_get_ex_data"]
 pub unsafe extern "C" fn SSL_CTX_get_ex_data(ctx: *const SSL_CTX, idx: c_int) -> *mut c_void {
     guard(c"SSL_CTX_get_ex_data", std::ptr::null_mut(), || {
-        let ctx = deref!(c"SSL_CTX_get_ex_data", ctx as *mut SSL_CTX, std::ptr::null_mut());
+        let ctx = deref!(
+            c"SSL_CTX_get_ex_data",
+            ctx as *mut SSL_CTX,
+            std::ptr::null_mut()
+        );
         let ad = ctx.ex_data.lock().unwrap_or_else(|e| e.into_inner());
         unsafe { ffi::CRYPTO_get_ex_data(&*ad, idx) }
     })
 }
 
 #[export_name = "sslshim_SSL_CTX_set_cipher_list"]
-pub unsafe extern "C" fn SSL_CTX_set_cipher_list(ctx: *mut SSL_CTX, s: *const libc::c_char) -> c_int {
+pub unsafe extern "C" fn SSL_CTX_set_cipher_list(
+    ctx: *mut SSL_CTX,
+    s: *const libc::c_char,
+) -> c_int {
     guard(c"SSL_CTX_set_cipher_list", 0, || {
         let ctx = deref!(c"SSL_CTX_set_cipher_list", ctx, 0);
         let Some(list) = (unsafe { super::opt_cstr(s) }) else {
@@ -288,7 +310,10 @@ pub unsafe extern "C" fn SSL_CTX_set_cipher_list(ctx: *mut SSL_CTX, s: *const li
 }
 
 #[export_name = "sslshim_SSL_CTX_set_ciphersuites"]
-pub unsafe extern "C" fn SSL_CTX_set_ciphersuites(ctx: *mut SSL_CTX, s: *const libc::c_char) -> c_int {
+pub unsafe extern "C" fn SSL_CTX_set_ciphersuites(
+    ctx: *mut SSL_CTX,
+    s: *const libc::c_char,
+) -> c_int {
     guard(c"SSL_CTX_set_ciphersuites", 0, || {
         let ctx = deref!(c"SSL_CTX_set_ciphersuites", ctx, 0);
         let Some(list) = (unsafe { super::opt_cstr(s) }) else {
@@ -330,7 +355,11 @@ pub(crate) unsafe fn alpn_from_c(protos: *const u8, len: libc::c_uint) -> Result
 }
 
 #[export_name = "sslshim_SSL_CTX_set_alpn_protos"]
-pub unsafe extern "C" fn SSL_CTX_set_alpn_protos(ctx: *mut SSL_CTX, protos: *const u8, len: libc::c_uint) -> c_int {
+pub unsafe extern "C" fn SSL_CTX_set_alpn_protos(
+    ctx: *mut SSL_CTX,
+    protos: *const u8,
+    len: libc::c_uint,
+) -> c_int {
     guard(c"SSL_CTX_set_alpn_protos", 1, || {
         let ctx = deref!(c"SSL_CTX_set_alpn_protos", ctx, 1);
         match unsafe { alpn_from_c(protos, len) } {
@@ -349,7 +378,7 @@ pub unsafe extern "C" fn SSL_CTX_set_alpn_protos(ctx: *mut SSL_CTX, protos: *con
 #[export_name = "sslshim_SSL_CTX_set_default_passwd_cb"]
 pub unsafe extern "C" fn SSL_CTX_set_default_passwd_cb(ctx: *mut SSL_CTX, cb: ffi::PemPasswordCb) {
     guard(c"SSL_CTX_set_default_passwd_cb", (), || {
-        let ctx = deref!(c"SSL_CTX_set_default_passwd_cb", ctx, ());
+        let ctx = deref!(c"SSL_CTX_set_default_passwd_cb", ctx);
         ctx.lock().password.cb = cb;
     })
 }
@@ -357,17 +386,18 @@ pub unsafe extern "C" fn SSL_CTX_set_default_passwd_cb(ctx: *mut SSL_CTX, cb: ff
 #[export_name = "sslshim_SSL_CTX_set_default_passwd_cb_userdata"]
 pub unsafe extern "C" fn SSL_CTX_set_default_passwd_cb_userdata(ctx: *mut SSL_CTX, u: *mut c_void) {
     guard(c"SSL_CTX_set_default_passwd_cb_userdata", (), || {
-        let ctx = deref!(c"SSL_CTX_set_default_passwd_cb_userdata", ctx, ());
+        let ctx = deref!(c"SSL_CTX_set_default_passwd_cb_userdata", ctx);
         ctx.lock().password.userdata = u;
     })
 }
 
-pub type KeylogCallback = Option<unsafe extern "C" fn(*const crate::abi::connection::SSL, *const libc::c_char)>;
+pub type KeylogCallback =
+    Option<unsafe extern "C" fn(*const crate::abi::connection::SSL, *const libc::c_char)>;
 
 #[export_name = "sslshim_SSL_CTX_set_keylog_callback"]
 pub unsafe extern "C" fn SSL_CTX_set_keylog_callback(ctx: *mut SSL_CTX, cb: KeylogCallback) {
     guard(c"SSL_CTX_set_keylog_callback", (), || {
-        deref!(c"SSL_CTX_set_keylog_callback", ctx, ());
+        deref!(c"SSL_CTX_set_keylog_callback", ctx);
         if cb.is_some() {
             super::ignored("SSL_CTX_set_keylog_callback");
         }
@@ -378,11 +408,19 @@ pub unsafe extern "C" fn SSL_CTX_set_keylog_callback(ctx: *mut SSL_CTX, cb: Keyl
 pub unsafe extern "C" fn SSL_CTX_set_msg_callback(
     ctx: *mut SSL_CTX,
     cb: Option<
-        unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut crate::abi::connection::SSL, *mut c_void),
+        unsafe extern "C" fn(
+            c_int,
+            c_int,
+            c_int,
+            *const c_void,
+            usize,
+            *mut crate::abi::connection::SSL,
+            *mut c_void,
+        ),
     >,
 ) {
     guard(c"SSL_CTX_set_msg_callback", (), || {
-        deref!(c"SSL_CTX_set_msg_callback", ctx, ());
+        deref!(c"SSL_CTX_set_msg_callback", ctx);
         if cb.is_some() {
             super::ignored("SSL_CTX_set_msg_callback");
         }
@@ -392,7 +430,7 @@ pub unsafe extern "C" fn SSL_CTX_set_msg_callback(
 #[export_name = "sslshim_SSL_CTX_set_post_handshake_auth"]
 pub unsafe extern "C" fn SSL_CTX_set_post_handshake_auth(ctx: *mut SSL_CTX, val: c_int) {
     guard(c"SSL_CTX_set_post_handshake_auth", (), || {
-        deref!(c"SSL_CTX_set_post_handshake_auth", ctx, ());
+        deref!(c"SSL_CTX_set_post_handshake_auth", ctx);
         if val != 0 {
             super::ignored("SSL_CTX_set_post_handshake_auth");
         }
@@ -400,19 +438,31 @@ pub unsafe extern "C" fn SSL_CTX_set_post_handshake_auth(ctx: *mut SSL_CTX, val:
 }
 
 #[export_name = "sslshim_SSL_CTX_set_srp_username"]
-pub unsafe extern "C" fn SSL_CTX_set_srp_username(ctx: *mut SSL_CTX, _name: *mut libc::c_char) -> c_int {
+pub unsafe extern "C" fn SSL_CTX_set_srp_username(
+    ctx: *mut SSL_CTX,
+    _name: *mut libc::c_char,
+) -> c_int {
     guard(c"SSL_CTX_set_srp_username", 0, || {
         deref!(c"SSL_CTX_set_srp_username", ctx, 0);
-        super::unimplemented(c"SSL_CTX_set_srp_username", "SSL_CTX_set_srp_username (SRP)");
+        super::unimplemented(
+            c"SSL_CTX_set_srp_username",
+            "SSL_CTX_set_srp_username (SRP)",
+        );
         0
     })
 }
 
 #[export_name = "sslshim_SSL_CTX_set_srp_password"]
-pub unsafe extern "C" fn SSL_CTX_set_srp_password(ctx: *mut SSL_CTX, _pw: *mut libc::c_char) -> c_int {
+pub unsafe extern "C" fn SSL_CTX_set_srp_password(
+    ctx: *mut SSL_CTX,
+    _pw: *mut libc::c_char,
+) -> c_int {
     guard(c"SSL_CTX_set_srp_password", 0, || {
         deref!(c"SSL_CTX_set_srp_password", ctx, 0);
-        super::unimplemented(c"SSL_CTX_set_srp_password", "SSL_CTX_set_srp_password (SRP)");
+        super::unimplemented(
+            c"SSL_CTX_set_srp_password",
+            "SSL_CTX_set_srp_password (SRP)",
+        );
         0
     })
 }
@@ -420,10 +470,15 @@ pub unsafe extern "C" fn SSL_CTX_set_srp_password(ctx: *mut SSL_CTX, _pw: *mut l
 #[export_name = "sslshim_SSL_CTX_sess_set_new_cb"]
 pub unsafe extern "C" fn SSL_CTX_sess_set_new_cb(
     ctx: *mut SSL_CTX,
-    cb: Option<unsafe extern "C" fn(*mut crate::abi::connection::SSL, *mut crate::abi::session::SSL_SESSION) -> c_int>,
+    cb: Option<
+        unsafe extern "C" fn(
+            *mut crate::abi::connection::SSL,
+            *mut crate::abi::session::SSL_SESSION,
+        ) -> c_int,
+    >,
 ) {
     guard(c"SSL_CTX_sess_set_new_cb", (), || {
-        deref!(c"SSL_CTX_sess_set_new_cb", ctx, ());
+        deref!(c"SSL_CTX_sess_set_new_cb", ctx);
         // Sessions resume inside rustls's own cache; the application's external
         // cache is not offered sessions, which only costs it resumptions.
         if cb.is_some() {
@@ -431,4 +486,3 @@ pub unsafe extern "C" fn SSL_CTX_sess_set_new_cb(
         }
     })
 }
-

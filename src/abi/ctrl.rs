@@ -45,7 +45,12 @@ fn unknown(what: &str, cmd: c_int) -> c_long {
 }
 
 #[export_name = "sslshim_SSL_CTX_ctrl"]
-pub unsafe extern "C" fn SSL_CTX_ctrl(ctx: *mut SSL_CTX, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
+pub unsafe extern "C" fn SSL_CTX_ctrl(
+    ctx: *mut SSL_CTX,
+    cmd: c_int,
+    larg: c_long,
+    parg: *mut c_void,
+) -> c_long {
     guard(c"SSL_CTX_ctrl", 0, || {
         let ctx = deref!(c"SSL_CTX_ctrl", ctx, 0);
         let mut c = ctx.lock();
@@ -97,7 +102,12 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(ctx: *mut SSL_CTX, cmd: c_int, larg: c_lon
 }
 
 #[export_name = "sslshim_SSL_ctrl"]
-pub unsafe extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
+pub unsafe extern "C" fn SSL_ctrl(
+    s: *mut SSL,
+    cmd: c_int,
+    larg: c_long,
+    parg: *mut c_void,
+) -> c_long {
     guard(c"SSL_ctrl", 0, || {
         let ssl = deref!(c"SSL_ctrl", s, 0);
         let settings = &mut ssl.conn.settings;

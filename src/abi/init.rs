@@ -13,7 +13,10 @@ pub(crate) fn ensure() {
 }
 
 #[export_name = "sslshim_OPENSSL_init_ssl"]
-pub unsafe extern "C" fn OPENSSL_init_ssl(opts: u64, settings: *const OPENSSL_INIT_SETTINGS) -> c_int {
+pub unsafe extern "C" fn OPENSSL_init_ssl(
+    opts: u64,
+    settings: *const OPENSSL_INIT_SETTINGS,
+) -> c_int {
     guard(c"OPENSSL_init_ssl", 0, || {
         // The SSL-specific option bits are libssl's; libcrypto takes the rest.
         const CRYPTO_BITS: u64 = 0x0000_FFFF_FFFF;

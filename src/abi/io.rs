@@ -112,19 +112,32 @@ pub unsafe extern "C" fn SSL_write(s: *mut SSL, buf: *const c_void, num: c_int) 
 }
 
 #[export_name = "sslshim_SSL_write_ex"]
-pub unsafe extern "C" fn SSL_write_ex(s: *mut SSL, buf: *const c_void, num: size_t, written: *mut size_t) -> c_int {
-    guard(c"SSL_write_ex", 0, || match write(s, buf, num, c"SSL_write_ex") {
-        Ok(n) => {
-            if let Some(w) = unsafe { written.as_mut() } {
-                *w = n;
+pub unsafe extern "C" fn SSL_write_ex(
+    s: *mut SSL,
+    buf: *const c_void,
+    num: size_t,
+    written: *mut size_t,
+) -> c_int {
+    guard(c"SSL_write_ex", 0, || {
+        match write(s, buf, num, c"SSL_write_ex") {
+            Ok(n) => {
+                if let Some(w) = unsafe { written.as_mut() } {
+                    *w = n;
+                }
+                1
             }
-            1
+            Err(_) => 0,
         }
-        Err(_) => 0,
     })
 }
 
-fn read(s: *mut SSL, buf: *mut c_void, len: usize, peek: bool, func: &'static CStr) -> Result<usize, Error> {
+fn read(
+    s: *mut SSL,
+    buf: *mut c_void,
+    len: usize,
+    peek: bool,
+    func: &'static CStr,
+) -> Result<usize, Error> {
     let ssl = deref!(c"SSL_read", s, Err(Error::Transport));
     let Some(data) = (unsafe { out_buf(buf, len, func) }) else {
         return Err(Error::Transport);
@@ -146,7 +159,14 @@ fn read_int(s: *mut SSL, buf: *mut c_void, num: c_int, peek: bool, func: &'stati
     })
 }
 
-fn read_ex(s: *mut SSL, buf: *mut c_void, num: size_t, out: *mut size_t, peek: bool, func: &'static CStr) -> c_int {
+fn read_ex(
+    s: *mut SSL,
+    buf: *mut c_void,
+    num: size_t,
+    out: *mut size_t,
+    peek: bool,
+    func: &'static CStr,
+) -> c_int {
     guard(func, 0, || match read(s, buf, num, peek, func) {
         Ok(n) => {
             if let Some(o) = unsafe { out.as_mut() } {
@@ -169,12 +189,22 @@ pub unsafe extern "C" fn SSL_peek(s: *mut SSL, buf: *mut c_void, num: c_int) -> 
 }
 
 #[export_name = "sslshim_SSL_read_ex"]
-pub unsafe extern "C" fn SSL_read_ex(s: *mut SSL, buf: *mut c_void, num: size_t, readbytes: *mut size_t) -> c_int {
+pub unsafe extern "C" fn SSL_read_ex(
+    s: *mut SSL,
+    buf: *mut c_void,
+    num: size_t,
+    readbytes: *mut size_t,
+) -> c_int {
     read_ex(s, buf, num, readbytes, false, c"SSL_read_ex")
 }
 
 #[export_name = "sslshim_SSL_peek_ex"]
-pub unsafe extern "C" fn SSL_peek_ex(s: *mut SSL, buf: *mut c_void, num: size_t, readbytes: *mut size_t) -> c_int {
+pub unsafe extern "C" fn SSL_peek_ex(
+    s: *mut SSL,
+    buf: *mut c_void,
+    num: size_t,
+    readbytes: *mut size_t,
+) -> c_int {
     read_ex(s, buf, num, readbytes, true, c"SSL_peek_ex")
 }
 
@@ -214,7 +244,11 @@ pub unsafe extern "C" fn SSL_shutdown(s: *mut SSL) -> c_int {
 #[export_name = "sslshim_SSL_get_error"]
 pub unsafe extern "C" fn SSL_get_error(s: *const SSL, ret_code: c_int) -> c_int {
     guard(c"SSL_get_error", crate::bridge::bio::code::SSL, || {
-        let ssl = deref!(c"SSL_get_error", s as *mut SSL, crate::bridge::bio::code::SSL);
+        let ssl = deref!(
+            c"SSL_get_error",
+            s as *mut SSL,
+            crate::bridge::bio::code::SSL
+        );
         ssl_get_error(&ErrorInputs {
             ret: ret_code.into(),
             want_read: ssl.conn.rwstate() == RwState::Reading,
@@ -242,14 +276,17 @@ pub unsafe extern "C" fn SSL_want(s: *const SSL) -> c_int {
 #[export_name = "sslshim_SSL_get_shutdown"]
 pub unsafe extern "C" fn SSL_get_shutdown(s: *const SSL) -> c_int {
     guard(c"SSL_get_shutdown", 0, || {
-        deref!(c"SSL_get_shutdown", s as *mut SSL, 0).conn.shutdown_flags().bits()
+        deref!(c"SSL_get_shutdown", s as *mut SSL, 0)
+            .conn
+            .shutdown_flags()
+            .bits()
     })
 }
 
 #[export_name = "sslshim_SSL_set_shutdown"]
 pub unsafe extern "C" fn SSL_set_shutdown(s: *mut SSL, mode: c_int) {
     guard(c"SSL_set_shutdown", (), || {
-        let ssl = deref!(c"SSL_set_shutdown", s, ());
+        let ssl = deref!(c"SSL_set_shutdown", s);
         ssl.conn.set_shutdown_flags(ShutdownFlags::from_bits(mode));
     })
 }
@@ -257,13 +294,21 @@ pub unsafe extern "C" fn SSL_set_shutdown(s: *mut SSL, mode: c_int) {
 #[export_name = "sslshim_SSL_set_quiet_shutdown"]
 pub unsafe extern "C" fn SSL_set_quiet_shutdown(s: *mut SSL, mode: c_int) {
     guard(c"SSL_set_quiet_shutdown", (), || {
-        deref!(c"SSL_set_quiet_shutdown", s, ()).conn.settings.quiet_shutdown = mode != 0;
+        deref!(c"SSL_set_quiet_shutdown", s)
+            .conn
+            .settings
+            .quiet_shutdown = mode != 0;
     })
 }
 
 #[export_name = "sslshim_SSL_CTX_set_quiet_shutdown"]
-pub unsafe extern "C" fn SSL_CTX_set_quiet_shutdown(ctx: *mut super::context::SSL_CTX, mode: c_int) {
+pub unsafe extern "C" fn SSL_CTX_set_quiet_shutdown(
+    ctx: *mut super::context::SSL_CTX,
+    mode: c_int,
+) {
     guard(c"SSL_CTX_set_quiet_shutdown", (), || {
-        deref!(c"SSL_CTX_set_quiet_shutdown", ctx, ()).lock().quiet_shutdown = mode != 0;
+        deref!(c"SSL_CTX_set_quiet_shutdown", ctx)
+            .lock()
+            .quiet_shutdown = mode != 0;
     })
 }

@@ -43,7 +43,10 @@ pub(crate) fn guard<T>(func: &'static CStr, fail: T, body: impl FnOnce() -> T) -
 pub(crate) fn log_once(msg: &str) {
     static LOGGED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
     let mut logged = LOGGED.lock().unwrap_or_else(|e| e.into_inner());
-    if logged.get_or_insert_with(HashSet::new).insert(msg.to_owned()) {
+    if logged
+        .get_or_insert_with(HashSet::new)
+        .insert(msg.to_owned())
+    {
         eprintln!("sslshim: {msg}");
     }
 }
@@ -66,11 +69,26 @@ pub(crate) fn ignored(what: &str) {
 
 /// Borrows a C object, or queues `ERR_R_PASSED_NULL_PARAMETER` and returns `$fail`.
 macro_rules! deref {
+    ($func:literal, $p:expr) => {
+        match unsafe { $p.as_mut() } {
+            Some(r) => r,
+            None => {
+                $crate::bridge::err::push(
+                    $crate::core::error::Reason::PASSED_NULL_PARAMETER,
+                    $func,
+                );
+                return;
+            }
+        }
+    };
     ($func:literal, $p:expr, $fail:expr) => {
         match unsafe { $p.as_mut() } {
             Some(r) => r,
             None => {
-                $crate::bridge::err::push($crate::core::error::Reason::PASSED_NULL_PARAMETER, $func);
+                $crate::bridge::err::push(
+                    $crate::core::error::Reason::PASSED_NULL_PARAMETER,
+                    $func,
+                );
                 return $fail;
             }
         }

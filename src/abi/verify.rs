@@ -14,7 +14,7 @@ use crate::bridge::x509;
 #[export_name = "sslshim_SSL_CTX_set_verify"]
 pub unsafe extern "C" fn SSL_CTX_set_verify(ctx: *mut SSL_CTX, mode: c_int, cb: VerifyCallback) {
     guard(c"SSL_CTX_set_verify", (), || {
-        let ctx = deref!(c"SSL_CTX_set_verify", ctx, ());
+        let ctx = deref!(c"SSL_CTX_set_verify", ctx);
         if cb.is_some() {
             super::ignored("the verify callback of SSL_CTX_set_verify");
         }
@@ -27,7 +27,7 @@ pub unsafe extern "C" fn SSL_CTX_set_verify(ctx: *mut SSL_CTX, mode: c_int, cb: 
 #[export_name = "sslshim_SSL_set_verify"]
 pub unsafe extern "C" fn SSL_set_verify(s: *mut SSL, mode: c_int, cb: VerifyCallback) {
     guard(c"SSL_set_verify", (), || {
-        let ssl = deref!(c"SSL_set_verify", s, ());
+        let ssl = deref!(c"SSL_set_verify", s);
         if cb.is_some() {
             super::ignored("the verify callback of SSL_set_verify");
         }
@@ -38,35 +38,48 @@ pub unsafe extern "C" fn SSL_set_verify(s: *mut SSL, mode: c_int, cb: VerifyCall
 #[export_name = "sslshim_SSL_CTX_get_verify_mode"]
 pub unsafe extern "C" fn SSL_CTX_get_verify_mode(ctx: *const SSL_CTX) -> c_int {
     guard(c"SSL_CTX_get_verify_mode", 0, || {
-        deref!(c"SSL_CTX_get_verify_mode", ctx as *mut SSL_CTX, 0).lock().core.verify_mode
+        deref!(c"SSL_CTX_get_verify_mode", ctx as *mut SSL_CTX, 0)
+            .lock()
+            .core
+            .verify_mode
     })
 }
 
 #[export_name = "sslshim_SSL_get_verify_mode"]
 pub unsafe extern "C" fn SSL_get_verify_mode(s: *const SSL) -> c_int {
     guard(c"SSL_get_verify_mode", 0, || {
-        deref!(c"SSL_get_verify_mode", s as *mut SSL, 0).conn.settings.verify_mode
+        deref!(c"SSL_get_verify_mode", s as *mut SSL, 0)
+            .conn
+            .settings
+            .verify_mode
     })
 }
 
 #[export_name = "sslshim_SSL_CTX_set_verify_depth"]
 pub unsafe extern "C" fn SSL_CTX_set_verify_depth(ctx: *mut SSL_CTX, depth: c_int) {
     guard(c"SSL_CTX_set_verify_depth", (), || {
-        deref!(c"SSL_CTX_set_verify_depth", ctx, ()).lock().core.verify_depth = depth;
+        deref!(c"SSL_CTX_set_verify_depth", ctx)
+            .lock()
+            .core
+            .verify_depth = depth;
     })
 }
 
 #[export_name = "sslshim_SSL_get_verify_result"]
 pub unsafe extern "C" fn SSL_get_verify_result(s: *const SSL) -> c_long {
     guard(c"SSL_get_verify_result", 0, || {
-        deref!(c"SSL_get_verify_result", s as *mut SSL, 0).conn.verify_result() as c_long
+        deref!(c"SSL_get_verify_result", s as *mut SSL, 0)
+            .conn
+            .verify_result() as c_long
     })
 }
 
 #[export_name = "sslshim_SSL_set_verify_result"]
 pub unsafe extern "C" fn SSL_set_verify_result(s: *mut SSL, v: c_long) {
     guard(c"SSL_set_verify_result", (), || {
-        deref!(c"SSL_set_verify_result", s, ()).conn.set_verify_result(v.into());
+        deref!(c"SSL_set_verify_result", s)
+            .conn
+            .set_verify_result(v);
     })
 }
 
@@ -84,7 +97,9 @@ pub unsafe extern "C" fn SSL_set1_host(s: *mut SSL, hostname: *const c_char) -> 
 pub unsafe extern "C" fn SSL_CTX_load_verify_file(ctx: *mut SSL_CTX, file: *const c_char) -> c_int {
     guard(c"SSL_CTX_load_verify_file", 0, || {
         let ctx = deref!(c"SSL_CTX_load_verify_file", ctx, 0);
-        let Some(file) = (unsafe { opt_cstr(file) }) else { return 0 };
+        let Some(file) = (unsafe { opt_cstr(file) }) else {
+            return 0;
+        };
         c_int::from(ctx.lock().store.load_file(file))
     })
 }
@@ -94,7 +109,8 @@ fn add_dir(ctx: &SSL_CTX, dir: &CStr) -> bool {
     if !c.store.load_path(dir) {
         return false;
     }
-    c.ca_dirs.push(PathBuf::from(dir.to_string_lossy().into_owned()));
+    c.ca_dirs
+        .push(PathBuf::from(dir.to_string_lossy().into_owned()));
     c.roots_changed();
     true
 }
@@ -103,7 +119,9 @@ fn add_dir(ctx: &SSL_CTX, dir: &CStr) -> bool {
 pub unsafe extern "C" fn SSL_CTX_load_verify_dir(ctx: *mut SSL_CTX, dir: *const c_char) -> c_int {
     guard(c"SSL_CTX_load_verify_dir", 0, || {
         let ctx = deref!(c"SSL_CTX_load_verify_dir", ctx, 0);
-        let Some(dir) = (unsafe { opt_cstr(dir) }) else { return 0 };
+        let Some(dir) = (unsafe { opt_cstr(dir) }) else {
+            return 0;
+        };
         c_int::from(add_dir(ctx, dir))
     })
 }

@@ -45,7 +45,12 @@ impl Bio {
                 return None;
             }
             let mut fd = fd;
-            openssl_sys::BIO_ctrl(b, ffi::BIO_C_SET_FD, ffi::BIO_NOCLOSE, &mut fd as *mut c_int as *mut c_void);
+            openssl_sys::BIO_ctrl(
+                b,
+                ffi::BIO_C_SET_FD,
+                ffi::BIO_NOCLOSE,
+                &mut fd as *mut c_int as *mut c_void,
+            );
             Some(Bio(b))
         }
     }
@@ -61,13 +66,20 @@ impl Bio {
                 return -1;
             }
             let mut fd: c_int = -1;
-            openssl_sys::BIO_ctrl(d, ffi::BIO_C_GET_FD, 0, &mut fd as *mut c_int as *mut c_void);
+            openssl_sys::BIO_ctrl(
+                d,
+                ffi::BIO_C_GET_FD,
+                0,
+                &mut fd as *mut c_int as *mut c_void,
+            );
             fd
         }
     }
 
     pub fn is_socket_with_fd(p: *mut BIO, fd: c_int) -> bool {
-        !p.is_null() && unsafe { ffi::BIO_method_type(p) } == (5 | 0x0400 | 0x0100) && Self::fd(p) == fd
+        !p.is_null()
+            && unsafe { ffi::BIO_method_type(p) } == (5 | 0x0400 | 0x0100)
+            && Self::fd(p) == fd
     }
 }
 

@@ -1,7 +1,9 @@
 //! libcrypto functions that openssl-sys does not declare.
 
 use libc::{c_char, c_int, c_long, c_ulong, c_void};
-use openssl_sys::{BIO, BIO_METHOD, EVP_PKEY, OPENSSL_STACK, PKCS8_PRIV_KEY_INFO, X509, X509_STORE};
+use openssl_sys::{
+    BIO, BIO_METHOD, EVP_PKEY, OPENSSL_STACK, PKCS8_PRIV_KEY_INFO, X509, X509_STORE,
+};
 
 /// `CRYPTO_EX_DATA`, embedded in each object that carries application data.
 #[repr(C)]
@@ -35,8 +37,18 @@ extern "C" {
     pub fn ERR_new();
     pub fn ERR_set_debug(file: *const c_char, line: c_int, func: *const c_char);
     pub fn ERR_set_error(lib: c_int, reason: c_int, fmt: *const c_char, ...);
-    pub fn PEM_read_bio_X509(b: *mut BIO, x: *mut *mut X509, cb: PemPasswordCb, u: *mut c_void) -> *mut X509;
-    pub fn PEM_read_bio_X509_AUX(b: *mut BIO, x: *mut *mut X509, cb: PemPasswordCb, u: *mut c_void) -> *mut X509;
+    pub fn PEM_read_bio_X509(
+        b: *mut BIO,
+        x: *mut *mut X509,
+        cb: PemPasswordCb,
+        u: *mut c_void,
+    ) -> *mut X509;
+    pub fn PEM_read_bio_X509_AUX(
+        b: *mut BIO,
+        x: *mut *mut X509,
+        cb: PemPasswordCb,
+        u: *mut c_void,
+    ) -> *mut X509;
     pub fn PEM_read_bio_PrivateKey(
         b: *mut BIO,
         x: *mut *mut EVP_PKEY,
@@ -55,7 +67,8 @@ extern "C" {
     pub fn X509_get_default_cert_dir() -> *const c_char;
     pub fn X509_get_default_cert_file_env() -> *const c_char;
     pub fn X509_get_default_cert_dir_env() -> *const c_char;
-    pub fn CRYPTO_new_ex_data(class_index: c_int, obj: *mut c_void, ad: *mut CryptoExData) -> c_int;
+    pub fn CRYPTO_new_ex_data(class_index: c_int, obj: *mut c_void, ad: *mut CryptoExData)
+        -> c_int;
     pub fn CRYPTO_free_ex_data(class_index: c_int, obj: *mut c_void, ad: *mut CryptoExData);
     pub fn CRYPTO_set_ex_data(ad: *mut CryptoExData, idx: c_int, val: *mut c_void) -> c_int;
     pub fn CRYPTO_get_ex_data(ad: *const CryptoExData, idx: c_int) -> *mut c_void;
@@ -64,7 +77,10 @@ extern "C" {
     pub fn OPENSSL_sk_value(st: *const OPENSSL_STACK, i: c_int) -> *mut c_void;
     pub fn OPENSSL_sk_new_null() -> *mut OPENSSL_STACK;
     pub fn OPENSSL_sk_push(st: *mut OPENSSL_STACK, data: *const c_void) -> c_int;
-    pub fn OPENSSL_sk_pop_free(st: *mut OPENSSL_STACK, f: Option<unsafe extern "C" fn(*mut c_void)>);
+    pub fn OPENSSL_sk_pop_free(
+        st: *mut OPENSSL_STACK,
+        f: Option<unsafe extern "C" fn(*mut c_void)>,
+    );
     pub fn CRYPTO_free(p: *mut c_void, file: *const c_char, line: c_int);
 }
 

@@ -173,11 +173,17 @@ pub fn read_cert(path: &CStr, filetype: c_int, pw: Password) -> Option<Cert> {
 /// Every certificate of a PEM file in order: the leaf, then its chain.
 pub fn read_chain(path: &CStr, pw: Password) -> Option<Vec<Cert>> {
     let f = FileBio::open(path)?;
-    let first = unsafe { ffi::PEM_read_bio_X509_AUX(f.0, std::ptr::null_mut(), pw.cb, pw.userdata) };
+    let first =
+        unsafe { ffi::PEM_read_bio_X509_AUX(f.0, std::ptr::null_mut(), pw.cb, pw.userdata) };
     let mut out = vec![unsafe { Cert::adopt(first)? }];
     // The end of the file shows as a "no start line" error, not the caller's.
     while let Some(c) = err::quietly(|| unsafe {
-        Cert::adopt(ffi::PEM_read_bio_X509(f.0, std::ptr::null_mut(), pw.cb, pw.userdata))
+        Cert::adopt(ffi::PEM_read_bio_X509(
+            f.0,
+            std::ptr::null_mut(),
+            pw.cb,
+            pw.userdata,
+        ))
     }) {
         out.push(c);
     }
@@ -188,7 +194,9 @@ pub fn read_key(path: &CStr, filetype: c_int, pw: Password) -> Option<PKey> {
     let f = FileBio::open(path)?;
     let k = unsafe {
         match filetype {
-            FILETYPE_PEM => ffi::PEM_read_bio_PrivateKey(f.0, std::ptr::null_mut(), pw.cb, pw.userdata),
+            FILETYPE_PEM => {
+                ffi::PEM_read_bio_PrivateKey(f.0, std::ptr::null_mut(), pw.cb, pw.userdata)
+            }
             _ => ffi::d2i_PrivateKey_bio(f.0, std::ptr::null_mut()),
         }
     };
@@ -267,7 +275,15 @@ pub fn read_dir_certs(dir: &Path) -> Vec<CertificateDer<'static>> {
         if !e.path().is_file() {
             continue;
         }
-        let certs = err::quietly(|| read_chain(&path, Password { cb: None, userdata: std::ptr::null_mut() }));
+        let certs = err::quietly(|| {
+            read_chain(
+                &path,
+                Password {
+                    cb: None,
+                    userdata: std::ptr::null_mut(),
+                },
+            )
+        });
         out.extend(certs.into_iter().flatten().filter_map(|c| c.to_der()));
     }
     out
@@ -319,8 +335,14 @@ pub fn default_paths() -> (std::ffi::CString, std::ffi::CString) {
     };
     unsafe {
         (
-            pick(ffi::X509_get_default_cert_file_env(), ffi::X509_get_default_cert_file()),
-            pick(ffi::X509_get_default_cert_dir_env(), ffi::X509_get_default_cert_dir()),
+            pick(
+                ffi::X509_get_default_cert_file_env(),
+                ffi::X509_get_default_cert_file(),
+            ),
+            pick(
+                ffi::X509_get_default_cert_dir_env(),
+                ffi::X509_get_default_cert_dir(),
+            ),
         )
     }
 }

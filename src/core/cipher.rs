@@ -116,7 +116,15 @@ pub fn lookup(suite: CipherSuite) -> Option<&'static CipherInfo> {
 fn selects_all(word: &str) -> bool {
     matches!(
         word,
-        "ALL" | "DEFAULT" | "HIGH" | "ECDHE" | "EECDH" | "kECDHE" | "AESGCM" | "AEAD" | "TLSv1.2"
+        "ALL"
+            | "DEFAULT"
+            | "HIGH"
+            | "ECDHE"
+            | "EECDH"
+            | "kECDHE"
+            | "AESGCM"
+            | "AEAD"
+            | "TLSv1.2"
             | "COMPLEMENTOFDEFAULT"
     )
 }
@@ -135,10 +143,13 @@ pub fn parse_cipher_list(list: &str) -> Option<Vec<CipherSuite>> {
         if word.starts_with('@') {
             continue;
         }
-        let matching = CIPHERS
-            .iter()
-            .filter(|c| !c.is_tls13())
-            .filter(|c| selects_all(word) || c.name.to_bytes() == word.as_bytes() || word.split('+').all(|p| c.name.to_string_lossy().contains(p)));
+        let matching = CIPHERS.iter().filter(|c| !c.is_tls13()).filter(|c| {
+            selects_all(word)
+                || c.name.to_bytes() == word.as_bytes()
+                || word
+                    .split('+')
+                    .all(|p| c.name.to_string_lossy().contains(p))
+        });
         for c in matching {
             if negate {
                 removed.push(c);
@@ -156,7 +167,10 @@ pub fn parse_cipher_list(list: &str) -> Option<Vec<CipherSuite>> {
 pub fn parse_ciphersuites(list: &str) -> Option<Vec<CipherSuite>> {
     let mut out = Vec::new();
     for name in list.split(':').filter(|w| !w.is_empty()) {
-        match CIPHERS.iter().find(|c| c.is_tls13() && c.name.to_bytes() == name.as_bytes()) {
+        match CIPHERS
+            .iter()
+            .find(|c| c.is_tls13() && c.name.to_bytes() == name.as_bytes())
+        {
             Some(c) => out.push(c.suite),
             None if name.starts_with("TLS_") => {}
             None => return None,

@@ -331,7 +331,12 @@ impl Connection {
 
     /// `SSL_write_ex`: `buf` lives at `addr` in the caller's memory, which a
     /// retry must repeat unless the mode allows a moving buffer.
-    pub fn write(&mut self, io: &mut dyn Transport, buf: &[u8], addr: usize) -> Result<usize, Error> {
+    pub fn write(
+        &mut self,
+        io: &mut dyn Transport,
+        buf: &[u8],
+        addr: usize,
+    ) -> Result<usize, Error> {
         self.check_writable()?;
         self.rwstate = RwState::Nothing;
         if let Err(e) = self.write.check_length(buf.len()) {
@@ -362,7 +367,12 @@ impl Connection {
     }
 
     /// `SSL_read_ex` and `SSL_peek_ex`.
-    pub fn read(&mut self, io: &mut dyn Transport, buf: &mut [u8], peek: bool) -> Result<usize, Error> {
+    pub fn read(
+        &mut self,
+        io: &mut dyn Transport,
+        buf: &mut [u8],
+        peek: bool,
+    ) -> Result<usize, Error> {
         if self.role == Role::Unset {
             return Err(Reason::UNINITIALIZED.into());
         }
@@ -498,7 +508,11 @@ impl Connection {
 }
 
 /// Sends everything rustls has queued; `WouldBlock` leaves the rest queued.
-fn flush(conn: &mut rustls::Connection, io: &mut dyn Transport, rwstate: &mut RwState) -> Result<(), Error> {
+fn flush(
+    conn: &mut rustls::Connection,
+    io: &mut dyn Transport,
+    rwstate: &mut RwState,
+) -> Result<(), Error> {
     while conn.wants_write() {
         *rwstate = RwState::Writing;
         match conn.write_tls(&mut WriteHalf(io)) {

@@ -163,8 +163,16 @@ impl Context {
     }
 
     fn versions(&self) -> Result<Vec<&'static SupportedProtocolVersion>, Reason> {
-        let lo = if self.min_version == 0 { TLS1_2_VERSION } else { self.min_version };
-        let hi = if self.max_version == 0 { TLS1_3_VERSION } else { self.max_version };
+        let lo = if self.min_version == 0 {
+            TLS1_2_VERSION
+        } else {
+            self.min_version
+        };
+        let hi = if self.max_version == 0 {
+            TLS1_3_VERSION
+        } else {
+            self.max_version
+        };
         let mut out = Vec::new();
         if lo <= TLS1_3_VERSION && hi >= TLS1_3_VERSION {
             out.push(&rustls::version::TLS13);
@@ -191,7 +199,12 @@ impl Context {
         let cipher_suites = CIPHERS
             .iter()
             .filter(|c| allowed(c.suite))
-            .filter_map(|c| base.cipher_suites.iter().find(|s| s.suite() == c.suite).copied())
+            .filter_map(|c| {
+                base.cipher_suites
+                    .iter()
+                    .find(|s| s.suite() == c.suite)
+                    .copied()
+            })
             .collect();
         Arc::new(CryptoProvider {
             cipher_suites,
@@ -240,7 +253,8 @@ impl Context {
             if self.verify_mode & verify::VERIFY_FAIL_IF_NO_PEER_CERT == 0 {
                 v = v.allow_unauthenticated();
             }
-            builder.with_client_cert_verifier(v.build().map_err(|_| Reason::NO_CERTIFICATE_ASSIGNED)?)
+            builder
+                .with_client_cert_verifier(v.build().map_err(|_| Reason::NO_CERTIFICATE_ASSIGNED)?)
         } else {
             builder.with_no_client_auth()
         };

@@ -99,9 +99,15 @@ mod tests {
     fn reasons_carry_openssl_text() {
         assert_eq!(Reason::BAD_WRITE_RETRY.text(), Some("bad write retry"));
         assert_eq!(Reason::BAD_LENGTH.text(), Some("bad length"));
-        assert_eq!(Reason::PROTOCOL_IS_SHUTDOWN.text(), Some("protocol is shutdown"));
+        assert_eq!(
+            Reason::PROTOCOL_IS_SHUTDOWN.text(),
+            Some("protocol is shutdown")
+        );
         assert_eq!(Reason::UNINITIALIZED.text(), Some("uninitialized"));
-        assert_eq!(Reason::from_alert(48).text(), Some("tlsv1 alert unknown ca"));
+        assert_eq!(
+            Reason::from_alert(48).text(),
+            Some("tlsv1 alert unknown ca")
+        );
         assert_eq!(Reason(999_999).text(), None);
     }
 }

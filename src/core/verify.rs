@@ -57,7 +57,9 @@ impl Scope {
     }
     /// Ends the scope, returning the verification outcome if one was reached.
     pub fn finish(self) -> Option<i64> {
-        CURRENT.with(|c| c.borrow_mut().take()).and_then(|r| r.result)
+        CURRENT
+            .with(|c| c.borrow_mut().take())
+            .and_then(|r| r.result)
     }
 }
 
@@ -138,24 +140,24 @@ impl OpensslServerVerifier {
 fn code_for(e: &rustls::Error) -> i64 {
     use x509_v::*;
     match e {
-        rustls::Error::InvalidCertificate(ce) => match ce {
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                ERR_CERT_HAS_EXPIRED
+        rustls::Error::InvalidCertificate(ce) => {
+            match ce {
+                CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                    ERR_CERT_HAS_EXPIRED
+                }
+                CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                    ERR_CERT_NOT_YET_VALID
+                }
+                CertificateError::UnknownIssuer => ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+                CertificateError::BadSignature => ERR_CERT_SIGNATURE_FAILURE,
+                CertificateError::Revoked => ERR_CERT_REVOKED,
+                CertificateError::InvalidPurpose
+                | CertificateError::InvalidPurposeContext { .. } => ERR_INVALID_PURPOSE,
+                CertificateError::NotValidForName
+                | CertificateError::NotValidForNameContext { .. } => ERR_HOSTNAME_MISMATCH,
+                _ => ERR_UNSPECIFIED,
             }
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                ERR_CERT_NOT_YET_VALID
-            }
-            CertificateError::UnknownIssuer => ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
-            CertificateError::BadSignature => ERR_CERT_SIGNATURE_FAILURE,
-            CertificateError::Revoked => ERR_CERT_REVOKED,
-            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
-                ERR_INVALID_PURPOSE
-            }
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                ERR_HOSTNAME_MISMATCH
-            }
-            _ => ERR_UNSPECIFIED,
-        },
+        }
         _ => ERR_UNSPECIFIED,
     }
 }

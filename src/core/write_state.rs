@@ -172,7 +172,10 @@ mod tests {
             ..Default::default()
         };
         let mut ws = WriteState::default();
-        assert_eq!(ws.write(&mut sink, &buf, 0x1000, DEFAULT), Err(Error::WouldBlock));
+        assert_eq!(
+            ws.write(&mut sink, &buf, 0x1000, DEFAULT),
+            Err(Error::WouldBlock)
+        );
         assert_eq!(ws.committed(), 32768);
         sink.budget = usize::MAX;
         assert_eq!(ws.write(&mut sink, &buf, 0x1000, DEFAULT), Ok(40000));
@@ -204,7 +207,10 @@ mod tests {
             ..Default::default()
         };
         let mut ws = WriteState::default();
-        assert_eq!(ws.write(&mut sink, &buf, 0x1000, DEFAULT), Err(Error::WouldBlock));
+        assert_eq!(
+            ws.write(&mut sink, &buf, 0x1000, DEFAULT),
+            Err(Error::WouldBlock)
+        );
         assert_eq!(
             ws.write(&mut sink, &buf[..10], 0x1000, DEFAULT),
             Err(Reason::BAD_LENGTH.into())
