@@ -12,6 +12,9 @@ use crate::bridge::err;
 use crate::core::connection::{Connection, Role, RwState, ShutdownFlags};
 use crate::core::error::{Error, Reason};
 
+/// `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED`, flagged fatal and common.
+const SHOULD_NOT_HAVE_BEEN_CALLED: Reason = Reason(257 | (0x3 << 18));
+
 /// Runs one operation on the connection with its BIOs, the way OpenSSL's
 /// entry points do: a handshake step starts with a clean error queue, and a
 /// failure with a reason leaves that reason on it.
@@ -42,6 +45,11 @@ fn handshake(s: *mut SSL, func: &'static CStr, role: Role) -> c_int {
                 return -1;
             }
             ssl.conn.set_role(role);
+        }
+        if !ssl.conn.method_allows_role() {
+            err::clear();
+            err::push(SHOULD_NOT_HAVE_BEEN_CALLED, func);
+            return 0;
         }
         match run(ssl, func, |c, io| c.handshake(io)) {
             Ok(()) => 1,

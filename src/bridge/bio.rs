@@ -55,11 +55,9 @@ impl Bio {
         }
     }
 
-    /// The descriptor of the first descriptor BIO in the chain, or -1.
+    /// The descriptor of the first descriptor BIO in the chain, or -1. A NULL
+    /// BIO goes to libcrypto too, which queues its reason as under OpenSSL.
     pub fn fd(p: *mut BIO) -> c_int {
-        if p.is_null() {
-            return -1;
-        }
         unsafe {
             let d = ffi::BIO_find_type(p, ffi::BIO_TYPE_DESCRIPTOR);
             if d.is_null() {

@@ -29,7 +29,7 @@ extern "C" {
     pub fn BIO_up_ref(b: *mut BIO) -> c_int;
     pub fn BIO_new(method: *const BIO_METHOD) -> *mut BIO;
     pub fn BIO_s_socket() -> *const BIO_METHOD;
-    pub fn BIO_new_file(name: *const c_char, mode: *const c_char) -> *mut BIO;
+    pub fn BIO_s_file() -> *const BIO_METHOD;
     pub fn ERR_peek_error() -> c_ulong;
     pub fn ERR_set_mark() -> c_int;
     pub fn ERR_pop_to_mark() -> c_int;
@@ -94,5 +94,8 @@ pub const BIO_TYPE_DESCRIPTOR: c_int = 0x0100;
 pub const BIO_C_SET_FD: c_int = 104;
 pub const BIO_C_GET_FD: c_int = 105;
 pub const BIO_NOCLOSE: c_long = 0;
+pub const BIO_CLOSE: c_long = 0x01;
+pub const BIO_FP_READ: c_long = 0x02;
+pub const BIO_C_SET_FILENAME: c_int = 108;
 pub const CRYPTO_EX_INDEX_SSL: c_int = 0;
 pub const CRYPTO_EX_INDEX_SSL_CTX: c_int = 1;

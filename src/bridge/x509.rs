@@ -134,14 +134,26 @@ impl Drop for PKey {
     }
 }
 
-/// A file opened the way libcrypto opens it, so a missing file queues the same
-/// errors (`system library`, `BIO routines::no such file`) as under OpenSSL.
+/// A file opened as OpenSSL's `SSL_CTX_use_*_file` open theirs (a file BIO,
+/// then `BIO_read_filename`), so a missing file queues the same reasons.
 struct FileBio(*mut BIO);
 
 impl FileBio {
     fn open(path: &CStr) -> Option<FileBio> {
-        let b = unsafe { ffi::BIO_new_file(path.as_ptr(), c"r".as_ptr()) };
-        (!b.is_null()).then_some(FileBio(b))
+        let b = unsafe { ffi::BIO_new(ffi::BIO_s_file()) };
+        if b.is_null() {
+            return None;
+        }
+        let f = FileBio(b);
+        let r = unsafe {
+            openssl_sys::BIO_ctrl(
+                b,
+                ffi::BIO_C_SET_FILENAME,
+                ffi::BIO_CLOSE | ffi::BIO_FP_READ,
+                path.as_ptr() as *mut c_void,
+            )
+        };
+        (r > 0).then_some(f)
     }
 }
 

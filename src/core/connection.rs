@@ -95,9 +95,8 @@ pub type TrustRefresh = Arc<dyn Fn() + Send + Sync>;
 
 pub struct Connection {
     role: Role,
-    /// What `SSL_is_server` says before a role is chosen: OpenSSL takes it
-    /// from whether the method can accept (so `TLS_method` says server).
-    server_by_method: bool,
+    /// The roles the context's method allows.
+    method: Method,
     state: State,
     rwstate: RwState,
     shutdown: ShutdownFlags,
@@ -117,7 +116,7 @@ impl Connection {
         // SSL_set_connect_state/SSL_set_accept_state or SSL_connect/SSL_accept.
         Self {
             role: Role::Unset,
-            server_by_method: ctx.method != Method::Client,
+            method: ctx.method,
             state: State::Idle,
             rwstate: RwState::Nothing,
             shutdown: ShutdownFlags::default(),
@@ -134,11 +133,22 @@ impl Connection {
         self.role
     }
 
+    /// `SSL_is_server`. Before a role is chosen OpenSSL answers from whether
+    /// the method can accept, so `TLS_method` says server.
     pub fn is_server(&self) -> bool {
         match self.role {
-            Role::Unset => self.server_by_method,
+            Role::Unset => self.method != Method::Client,
             r => r == Role::Server,
         }
+    }
+
+    /// False when the chosen role is one the method cannot play (a client from
+    /// `TLS_server_method`): OpenSSL's handshake then fails before starting.
+    pub fn method_allows_role(&self) -> bool {
+        !matches!(
+            (self.role, self.method),
+            (Role::Client, Method::Server) | (Role::Server, Method::Client)
+        )
     }
 
     pub fn set_trust_refresh(&mut self, f: TrustRefresh) {
