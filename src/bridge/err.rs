@@ -1,7 +1,6 @@
 //! The thread's libcrypto error queue, where C callers look for our failures.
 
-use std::ffi::CString;
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 
 use libc::{c_int, c_ulong};
 
@@ -17,31 +16,32 @@ fn pack(lib: c_int, reason: u32) -> c_ulong {
     ((lib as c_ulong & 0xff) << 23) | (reason as c_ulong & 0x7f_ffff)
 }
 
+/// The table libcrypto is given; it keeps pointing into it for the process.
+struct StringTable(Vec<ErrStringData>);
+
+// Read-only after it is built; the pointers are to static strings.
+unsafe impl Send for StringTable {}
+unsafe impl Sync for StringTable {}
+
+static STRINGS: OnceLock<StringTable> = OnceLock::new();
+
 /// Registers OpenSSL's texts for our reasons, as libssl's init does, so
 /// `ERR_error_string` prints `SSL routines::bad write retry`.
 pub fn load_strings() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        // libcrypto keeps the pointers: the table lives for the process.
-        let texts: Vec<CString> = REASONS
-            .iter()
-            .map(|(_, _, t)| CString::new(*t).unwrap_or_default())
-            .collect();
-        let mut table: Vec<ErrStringData> = REASONS
-            .iter()
-            .zip(&texts)
-            .map(|((n, _, _), t)| ErrStringData {
+        let table = STRINGS.get_or_init(|| {
+            let entries = REASONS.iter().map(|(n, _, text)| ErrStringData {
                 error: pack(ERR_LIB_SSL, *n),
-                string: t.as_ptr(),
-            })
-            .collect();
-        table.push(ErrStringData {
-            error: 0,
-            string: std::ptr::null(),
+                string: text.as_ptr(),
+            });
+            let end = ErrStringData {
+                error: 0,
+                string: std::ptr::null(),
+            };
+            StringTable(entries.chain(std::iter::once(end)).collect())
         });
-        std::mem::forget(texts);
-        let table = table.leak();
-        unsafe { ffi::ERR_load_strings_const(table.as_ptr()) };
+        unsafe { ffi::ERR_load_strings_const(table.0.as_ptr()) };
     });
 }
 

@@ -45,7 +45,7 @@ impl Reason {
         REASONS
             .iter()
             .find(|(n, _, _)| *n == self.0)
-            .map(|(_, _, t)| *t)
+            .and_then(|(_, _, t)| t.to_str().ok())
     }
 }
 
