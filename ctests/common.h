@@ -245,25 +245,22 @@ static __attribute__((unused)) void make_pair(SSL_CTX *cctx, SSL_CTX *sctx, size
     SSL_set_accept_state(*s);
 }
 
+/* One handshake step; 0 once the handshake failed for good. */
+static __attribute__((unused)) int handshake_step(SSL *ssl, int *done) {
+    if (*done)
+        return 1;
+    int r = SSL_do_handshake(ssl);
+    if (r == 1)
+        *done = 1;
+    return r == 1 || SSL_get_error(ssl, r) == SSL_ERROR_WANT_READ || SSL_get_error(ssl, r) == SSL_ERROR_WANT_WRITE;
+}
+
 /* Runs both handshakes to completion, alternating; 1 on success. */
 static __attribute__((unused)) int pair_handshake(SSL *c, SSL *s) {
     int cdone = 0, sdone = 0;
-    for (int i = 0; i < 1000 && !(cdone && sdone); i++) {
-        if (!cdone) {
-            int r = SSL_do_handshake(c);
-            if (r == 1)
-                cdone = 1;
-            else if (SSL_get_error(c, r) != SSL_ERROR_WANT_READ && SSL_get_error(c, r) != SSL_ERROR_WANT_WRITE)
-                return 0;
-        }
-        if (!sdone) {
-            int r = SSL_do_handshake(s);
-            if (r == 1)
-                sdone = 1;
-            else if (SSL_get_error(s, r) != SSL_ERROR_WANT_READ && SSL_get_error(s, r) != SSL_ERROR_WANT_WRITE)
-                return 0;
-        }
-    }
+    for (int i = 0; i < 1000 && !(cdone && sdone); i++)
+        if (!handshake_step(c, &cdone) || !handshake_step(s, &sdone))
+            return 0;
     return cdone && sdone;
 }
 

@@ -34,12 +34,21 @@ cc -O2 -Wall -o "$WORK/client" demo/client.c -L"$LIB_DIR" -lssl -lcrypto -Wl,-rp
 echo "   (its libssl.so.3: $(ldd "$WORK/client" | awk '/libssl.so.3/ {print $3}'))"
 for mode in blocking nonblocking; do
   port=$(free_port)
-  (sleep 60 | peer openssl s_server -quiet -naccept 1 -accept 127.0.0.1:"$port" \
-      -cert "$CERTS/server.pem" -key "$CERTS/server.key" > "$WORK/received.$mode" 2>/dev/null) &
+  # s_server sends whatever arrives on its stdin: give it a pipe that stays
+  # open and silent until the transfer is over.
+  rm -f "$WORK/stdin.$mode"; mkfifo "$WORK/stdin.$mode"
+  peer openssl s_server -quiet -naccept 1 -accept 127.0.0.1:"$port" \
+      -cert "$CERTS/server.pem" -key "$CERTS/server.key" < "$WORK/stdin.$mode" > "$WORK/received.$mode" 2>/dev/null &
+  server=$!
+  exec 3> "$WORK/stdin.$mode"
   wait_port "$port"
-  out=$(timeout 60 "$WORK/client" localhost "$port" "$CERTS/ca.pem" 3145728 "$mode") || { failed=$((failed+1)); echo "  FAIL  client $mode"; continue; }
+  out=$(timeout 60 "$WORK/client" localhost "$port" "$CERTS/ca.pem" 3145728 "$mode")
+  rc=$?
+  wait "$server"
+  exec 3>&-
+  rm -f "$WORK/stdin.$mode"
+  if [ $rc -ne 0 ]; then failed=$((failed+1)); echo "  FAIL  client $mode"; continue; fi
   echo "$out" | sed 's/^  /   /'
-  wait
   sent=$(echo "$out" | sed -n 's/.*sha256 \([0-9a-f]*\)$/\1/p')
   report "3 MiB to s_server ($mode)" "$sent" "$(sha "$WORK/received.$mode")" "server received $(wc -c < "$WORK/received.$mode") bytes"
 done
