@@ -278,11 +278,6 @@ impl Connection {
     /// Reads what the BIO has and lets rustls process it; the byte count read
     /// (0 at end of file).
     fn read_records(&mut self, io: &mut dyn Transport) -> Result<usize, Error> {
-        let request = verify::Request {
-            host: self.settings.verify_host.clone(),
-            verify_mode: self.settings.verify_mode,
-            result: None,
-        };
         let conn = match &mut self.state {
             State::Handshaking(c) | State::Established(c) => c,
             _ => return Err(Error::Transport),
@@ -302,16 +297,25 @@ impl Connection {
             Err(_) => return Err(Error::Transport),
         };
         self.rwstate = RwState::Nothing;
-        if conn.is_handshaking() {
+        // Certificates arrive only during the handshake; after it, records are
+        // processed without the verification scope and its allocations.
+        let processed = if conn.is_handshaking() {
             if let Some(refresh) = &self.trust_refresh {
                 refresh();
             }
-        }
-        let scope = verify::Scope::enter(request);
-        let processed = conn.process_new_packets();
-        if let Some(code) = scope.finish() {
-            self.verify_result = code;
-        }
+            let scope = verify::Scope::enter(verify::Request {
+                host: self.settings.verify_host.clone(),
+                verify_mode: self.settings.verify_mode,
+                result: None,
+            });
+            let processed = conn.process_new_packets();
+            if let Some(code) = scope.finish() {
+                self.verify_result = code;
+            }
+            processed
+        } else {
+            conn.process_new_packets()
+        };
         match processed {
             Ok(_) => {
                 // Answers rustls owes the peer (KeyUpdate, tickets) go out when
