@@ -70,16 +70,7 @@ pub(crate) fn ignored(what: &str) {
 /// Borrows a C object, or queues `ERR_R_PASSED_NULL_PARAMETER` and returns `$fail`.
 macro_rules! deref {
     ($func:literal, $p:expr) => {
-        match unsafe { $p.as_mut() } {
-            Some(r) => r,
-            None => {
-                $crate::bridge::err::push(
-                    $crate::core::error::Reason::PASSED_NULL_PARAMETER,
-                    $func,
-                );
-                return;
-            }
-        }
+        $crate::abi::deref!($func, $p, ())
     };
     ($func:literal, $p:expr, $fail:expr) => {
         match unsafe { $p.as_mut() } {
