@@ -92,5 +92,8 @@ int main(int argc, char **argv) {
                                   SSL_R_UNEXPECTED_EOF_WHILE_READING, SSL_R_TLSV1_ALERT_UNKNOWN_CA};
     for (size_t i = 0; i < sizeof reasons / sizeof *reasons; i++)
         printf("reason %d: %s\n", reasons[i], ERR_error_string(ERR_PACK(ERR_LIB_SSL, 0, reasons[i]), NULL));
+    for (int alert = 0; alert < 256; alert++)
+        if (strcmp(SSL_alert_desc_string_long(alert << 8 | alert), "unknown") != 0)
+            printf("alert %d: %s\n", alert, SSL_alert_desc_string_long(alert));
     return 0;
 }

@@ -103,7 +103,7 @@ pub unsafe extern "C" fn SSL_get0_alpn_selected(
     })
 }
 
-/// Descriptions of TLS alerts, by alert number.
+/// Descriptions of TLS alerts, by alert number: those OpenSSL 3.0 names.
 static ALERTS: &[(c_int, &CStr)] = &[
     (0, c"close notify"),
     (10, c"unexpected_message"),
@@ -127,17 +127,14 @@ static ALERTS: &[(c_int, &CStr)] = &[
     (70, c"protocol version"),
     (71, c"insufficient security"),
     (80, c"internal error"),
-    (86, c"inappropriate fallback"),
     (90, c"user canceled"),
     (100, c"no renegotiation"),
-    (109, c"missing extension"),
     (110, c"unsupported extension"),
     (111, c"certificate unobtainable"),
     (112, c"unrecognized name"),
     (113, c"bad certificate status response"),
     (114, c"bad certificate hash value"),
     (115, c"unknown PSK identity"),
-    (116, c"certificate required"),
     (120, c"no application protocol"),
 ];
 
