@@ -62,7 +62,11 @@ static void run(int nonblocking, const unsigned char *data) {
         }
     }
     printf("%s: wrote %zu bytes\n", mode, sent);
-    r = SSL_shutdown(ssl);
+    /* Sending close_notify may itself wait on a full send buffer; retried
+     * like any nonblocking call, it settles at 0 (ours sent, theirs not yet). */
+    while ((r = SSL_shutdown(ssl)) < 0)
+        if (!wait_io(ssl, fd, r))
+            break;
     printf("%s: first SSL_shutdown=%d\n", mode, r);
     /* Wait for the server's close_notify (or its end) so that nothing is cut. */
     for (int i = 0; i < 100 && r != 1; i++) {
