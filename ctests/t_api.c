@@ -3,6 +3,20 @@
  * key errors with their reasons, the texts of the reasons. */
 #include "common.h"
 
+/* The queued reasons with their texts: which text a reason maps to is part of
+ * what callers see (ERR_error_string, ERR_print_errors). */
+static void print_errors(const char *label) {
+    unsigned long e;
+    int n = 0;
+    while ((e = ERR_get_error()) != 0) {
+        const char *text = ERR_reason_error_string(e);
+        printf("%s: err lib=%d reason=%d \"%s\"\n", label, ERR_GET_LIB(e), ERR_GET_REASON(e), text ? text : "");
+        n++;
+    }
+    if (n == 0)
+        printf("%s: err none\n", label);
+}
+
 static void fresh_calls(const char *name, const SSL_METHOD *m) {
     SSL_CTX *ctx = SSL_CTX_new(m);
     SSL *s = SSL_new(ctx);
@@ -37,7 +51,7 @@ static void fresh_calls(const char *name, const SSL_METHOD *m) {
 }
 
 int main(int argc, char **argv) {
-    test_init(argc, argv);
+    ct_init(argc, argv);
     fresh_calls("TLS_method", TLS_method());
     fresh_calls("TLS_client_method", TLS_client_method());
     fresh_calls("TLS_server_method", TLS_server_method());
@@ -69,19 +83,19 @@ int main(int argc, char **argv) {
     print_errors("missing key");
     printf("check_private_key(no certificate)=%d\n", SSL_CTX_check_private_key(ctx));
     print_errors("no certificate");
-    printf("use_certificate_file=%d\n", SSL_CTX_use_certificate_file(ctx, cert_path("server.pem"), SSL_FILETYPE_PEM));
+    printf("use_certificate_file=%d\n", SSL_CTX_use_certificate_file(ctx, ct_cert("server.pem"), SSL_FILETYPE_PEM));
     printf("check_private_key(no key)=%d\n", SSL_CTX_check_private_key(ctx));
     print_errors("no key");
-    printf("use_PrivateKey_file(CA's key)=%d\n", SSL_CTX_use_PrivateKey_file(ctx, cert_path("ca.key"), SSL_FILETYPE_PEM));
+    printf("use_PrivateKey_file(CA's key)=%d\n", SSL_CTX_use_PrivateKey_file(ctx, ct_cert("ca.key"), SSL_FILETYPE_PEM));
     print_errors("wrong key");
     printf("use_PrivateKey_file=%d check_private_key=%d\n",
-           SSL_CTX_use_PrivateKey_file(ctx, cert_path("server.key"), SSL_FILETYPE_PEM), SSL_CTX_check_private_key(ctx));
+           SSL_CTX_use_PrivateKey_file(ctx, ct_cert("server.key"), SSL_FILETYPE_PEM), SSL_CTX_check_private_key(ctx));
     printf("load_verify_locations(NULL, NULL)=%d\n", SSL_CTX_load_verify_locations(ctx, NULL, NULL));
     print_errors("no locations");
     printf("load_verify_locations(missing)=%d\n", SSL_CTX_load_verify_locations(ctx, "/nonexistent-ca.pem", NULL));
     print_errors("missing CA");
-    printf("load_verify_locations(ca)=%d\n", SSL_CTX_load_verify_locations(ctx, cert_path("ca.pem"), NULL));
-    printf("load_verify_locations(dir)=%d\n", SSL_CTX_load_verify_locations(ctx, NULL, certs));
+    printf("load_verify_locations(ca)=%d\n", SSL_CTX_load_verify_locations(ctx, ct_cert("ca.pem"), NULL));
+    printf("load_verify_locations(dir)=%d\n", SSL_CTX_load_verify_locations(ctx, NULL, ct_certdir));
     printf("set_default_verify_paths=%d\n", SSL_CTX_set_default_verify_paths(ctx));
     printf("SSL_new(NULL)=%s\n", SSL_new(NULL) ? "object" : "NULL");
     print_errors("SSL_new(NULL)");

@@ -1,0 +1,543 @@
+#define _GNU_SOURCE
+#include "common.h"
+
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+
+const char *ct_certdir;
+
+#define MAX_CHILDREN 8
+#define MAX_TMPFILES 32
+
+static volatile pid_t children[MAX_CHILDREN];
+static char scratch_dir[PATH_MAX];
+static char *tmpfiles[MAX_TMPFILES];
+static int ntmpfiles;
+static pid_t main_pid;
+
+void ct_log(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void kill_children(void) {
+    for (int i = 0; i < MAX_CHILDREN; i++) {
+        pid_t p = children[i];
+        if (p > 0) {
+            kill(p, SIGKILL);
+            waitpid(p, NULL, 0);
+            children[i] = 0;
+        }
+    }
+}
+
+void ct_fatal(const char *fmt, ...) {
+    va_list ap;
+    fflush(stdout);
+    fputs("FATAL: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+static void on_alarm(int sig) {
+    static const char msg[] = "FATAL: watchdog expired, killing peers\n";
+    (void)sig;
+    (void)!write(2, msg, sizeof msg - 1);
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i] > 0)
+            kill(children[i], SIGKILL);
+    for (int i = 0; i < ntmpfiles; i++)
+        unlink(tmpfiles[i]);
+    if (scratch_dir[0])
+        rmdir(scratch_dir);
+    _exit(3);
+}
+
+static void remove_scratch(void) {
+    for (int i = 0; i < ntmpfiles; i++) {
+        unlink(tmpfiles[i]);
+        free(tmpfiles[i]);
+    }
+    ntmpfiles = 0;
+    if (scratch_dir[0])
+        rmdir(scratch_dir);
+    scratch_dir[0] = 0;
+}
+
+/*
+ * The object that defines SSL_connect is the libssl in use whatever its file
+ * is called; its first mapping in /proc/self/maps starts at its load base.
+ */
+static void report_libssl(void) {
+    char found[PATH_MAX] = "";
+    unsigned long base = 0;
+    Dl_info info;
+    void *sym = dlsym(RTLD_DEFAULT, "SSL_connect");
+    if (sym && dladdr(sym, &info) && info.dli_fbase)
+        base = (unsigned long)info.dli_fbase;
+
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[PATH_MAX + 256];
+    char fallback[PATH_MAX] = "";
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long start;
+        char *path = strchr(line, '/');
+        if (!path || sscanf(line, "%lx-", &start) != 1)
+            continue;
+        path[strcspn(path, "\n")] = 0;
+        if (base && start == base) {
+            snprintf(found, sizeof found, "%s", path);
+            break;
+        }
+        const char *slash = strrchr(path, '/');
+        if (!fallback[0] && strncmp(slash + 1, "libssl.so", 9) == 0)
+            snprintf(fallback, sizeof fallback, "%s", path);
+    }
+    if (f)
+        fclose(f);
+    fprintf(stderr, "libssl: %s\n", found[0] ? found : fallback[0] ? fallback : "none");
+}
+
+static void at_exit(void) {
+    if (getpid() != main_pid)
+        return;
+    kill_children();
+    remove_scratch();
+    report_libssl();
+}
+
+void ct_init(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s CERTDIR\n", argv[0]);
+        exit(2);
+    }
+    ct_certdir = argv[1];
+    main_pid = getpid();
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGALRM, on_alarm);
+    alarm(CT_WATCHDOG_SECONDS);
+    atexit(at_exit);
+
+    const char *tmp = getenv("TMPDIR");
+    snprintf(scratch_dir, sizeof scratch_dir, "%s/sslshim-ctest.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(scratch_dir)) {
+        scratch_dir[0] = 0;
+        ct_fatal("mkdtemp: %s", strerror(errno));
+    }
+}
+
+static const char *keep(char *s) {
+    if (!s)
+        ct_fatal("out of memory");
+    return s;
+}
+
+const char *ct_cert(const char *name) {
+    char *p;
+    if (asprintf(&p, "%s/%s", ct_certdir, name) < 0)
+        p = NULL;
+    return keep(p);
+}
+
+const char *ct_tmpfile(const char *name) {
+    char *p;
+    if (ntmpfiles == MAX_TMPFILES)
+        ct_fatal("too many scratch files");
+    if (asprintf(&p, "%s/%s", scratch_dir, name) < 0)
+        p = NULL;
+    keep(p);
+    tmpfiles[ntmpfiles++] = p;
+    return p;
+}
+
+void ct_fill(unsigned char *buf, size_t len, uint64_t seed) {
+    uint64_t x = seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+    if (x == 0)
+        x = 1;
+    size_t i = 0;
+    while (i < len) {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        uint64_t v = x * 0x2545F4914F6CDD1Dull;
+        for (int k = 0; k < 8 && i < len; k++, v >>= 8)
+            buf[i++] = (unsigned char)v;
+    }
+}
+
+unsigned char *ct_alloc_data(size_t len, uint64_t seed) {
+    unsigned char *b = malloc(len ? len : 1);
+    if (!b)
+        ct_fatal("out of memory");
+    ct_fill(b, len, seed);
+    return b;
+}
+
+void ct_write_file(const char *path, const unsigned char *buf, size_t len) {
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0)
+        ct_fatal("cannot write %s", path);
+}
+
+static void to_hex(const unsigned char *md, char hex[65]) {
+    for (int i = 0; i < 32; i++)
+        sprintf(hex + 2 * i, "%02x", md[i]);
+    hex[64] = 0;
+}
+
+void ct_sha256(const void *buf, size_t len, char hex[65]) {
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    if (!EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
+        ct_fatal("EVP_Digest failed");
+    to_hex(md, hex);
+}
+
+int ct_sha256_file(const char *path, char hex[65], size_t *len) {
+    FILE *f = fopen(path, "rb");
+    *len = 0;
+    if (!f)
+        return -1;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+        ct_fatal("EVP_DigestInit failed");
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        EVP_DigestUpdate(ctx, buf, n);
+        *len += n;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    to_hex(md, hex);
+    return bad ? -1 : 0;
+}
+
+void ct_report_sent(const char *who, const unsigned char *buf, size_t len) {
+    char h[65];
+    ct_sha256(buf, len, h);
+    printf("%s bytes=%zu sha256=%s\n", who, len, h);
+}
+
+static void report(const char *who, size_t got_len, const char *got_hash,
+                   const unsigned char *sent, size_t sent_len) {
+    char want[65];
+    ct_sha256(sent, sent_len, want);
+    printf("%s bytes=%zu sha256=%s\n", who, got_len, got_hash);
+    printf("%s hash match %s\n", who, got_len == sent_len && strcmp(want, got_hash) == 0 ? "yes" : "no");
+}
+
+void ct_report_buffer(const char *who, const unsigned char *got, size_t got_len,
+                      const unsigned char *sent, size_t sent_len) {
+    char h[65];
+    ct_sha256(got, got_len, h);
+    report(who, got_len, h, sent, sent_len);
+}
+
+void ct_report_file(const char *who, const char *path, const unsigned char *sent,
+                    size_t sent_len) {
+    char h[65];
+    size_t len;
+    if (ct_sha256_file(path, h, &len) != 0) {
+        ct_log("cannot read %s", path);
+        printf("%s output missing\n", who);
+        printf("%s hash match no\n", who);
+        return;
+    }
+    report(who, len, h, sent, sent_len);
+}
+
+/* ---- sockets ---- */
+
+static struct sockaddr_in loopback(int port) {
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return a;
+}
+
+int ct_free_port(void) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = loopback(0);
+    socklen_t len = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+        ct_fatal("free port: %s", strerror(errno));
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+int ct_tcp_listen(int *port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = loopback(0);
+    socklen_t len = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 4) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+        ct_fatal("listen: %s", strerror(errno));
+    *port = ntohs(a.sin_port);
+    ct_log("listening on 127.0.0.1:%d", *port);
+    return fd;
+}
+
+static int wait_fd(int fd, int for_write, int timeout_s) {
+    fd_set set;
+    struct timeval tv = {timeout_s, 0};
+    FD_ZERO(&set);
+    FD_SET(fd, &set);
+    int r;
+    do
+        r = select(fd + 1, for_write ? NULL : &set, for_write ? &set : NULL, NULL, &tv);
+    while (r < 0 && errno == EINTR);
+    return r;
+}
+
+int ct_tcp_accept(int lfd, int timeout_s) {
+    if (wait_fd(lfd, 0, timeout_s) <= 0)
+        ct_fatal("no connection within %d s", timeout_s);
+    int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0)
+        ct_fatal("accept: %s", strerror(errno));
+    return fd;
+}
+
+int ct_tcp_connect(int port, int sndbuf, int nonblocking) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), 0);
+    if (fd < 0)
+        ct_fatal("socket: %s", strerror(errno));
+    if (sndbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) != 0)
+        ct_fatal("SO_SNDBUF: %s", strerror(errno));
+    struct sockaddr_in a = loopback(port);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+        return fd;
+    if (!nonblocking || errno != EINPROGRESS)
+        ct_fatal("connect to port %d: %s", port, strerror(errno));
+    if (wait_fd(fd, 1, 10) <= 0)
+        ct_fatal("connect to port %d timed out", port);
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0)
+        ct_fatal("connect to port %d: %s", port, strerror(err));
+    return fd;
+}
+
+/* ---- peers ---- */
+
+static void track_child(pid_t pid) {
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i] == 0) {
+            children[i] = pid;
+            return;
+        }
+    kill(pid, SIGKILL);
+    ct_fatal("too many peers");
+}
+
+static void untrack_child(pid_t pid) {
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i] == pid)
+            children[i] = 0;
+}
+
+pid_t ct_spawn_openssl(char *const args[], int in_fd, int out_fd) {
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0)
+        ct_fatal("fork: %s", strerror(errno));
+    if (pid == 0) {
+        unsetenv("LD_PRELOAD");
+        unsetenv("LD_LIBRARY_PATH");
+        /* Ignored signals survive exec; the peer gets ordinary defaults. */
+        signal(SIGPIPE, SIG_DFL);
+        signal(SIGALRM, SIG_DFL);
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (dup2(in_fd >= 0 ? in_fd : null, 0) < 0 || dup2(out_fd >= 0 ? out_fd : null, 1) < 0)
+            _exit(126);
+        execvp("openssl", args);
+        _exit(127);
+    }
+    track_child(pid);
+    ct_log("started openssl %s (pid %d)", args[1], (int)pid);
+    return pid;
+}
+
+void ct_wait_listening(int port, pid_t pid, int timeout_ms) {
+    char want[32];
+    snprintf(want, sizeof want, "0100007F:%04X", port);
+    for (int waited = 0; waited < timeout_ms; waited += 10) {
+        FILE *f = fopen("/proc/net/tcp", "r");
+        char line[512];
+        while (f && fgets(line, sizeof line, f)) {
+            char local[64], remote[64];
+            unsigned state;
+            if (sscanf(line, " %*d: %63s %63s %x", local, remote, &state) == 3 &&
+                state == 0x0A && strcmp(local, want) == 0) {
+                fclose(f);
+                return;
+            }
+        }
+        if (f)
+            fclose(f);
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid) {
+            untrack_child(pid);
+            ct_fatal("peer exited before listening (status 0x%x)", st);
+        }
+        usleep(10000);
+    }
+    ct_fatal("nothing listens on 127.0.0.1:%d after %d ms", port, timeout_ms);
+}
+
+int ct_wait_child(pid_t pid, int timeout_s) {
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        int st;
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid) {
+            untrack_child(pid);
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        }
+        if (r < 0 && errno != EINTR) {
+            untrack_child(pid);
+            return -1;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - start.tv_sec >= timeout_s) {
+            ct_log("peer %d still running after %d s, killing it", (int)pid, timeout_s);
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            untrack_child(pid);
+            return -1;
+        }
+        usleep(5000);
+    }
+}
+
+void ct_server_start(ct_server *srv, const char *tag, int naccept) {
+    char accept_arg[32], naccept_arg[16];
+    int p[2];
+    srv->port = ct_free_port();
+    srv->out_path = ct_tmpfile(tag);
+    snprintf(accept_arg, sizeof accept_arg, "127.0.0.1:%d", srv->port);
+    snprintf(naccept_arg, sizeof naccept_arg, "%d", naccept);
+    char *args[] = {"openssl", "s_server", "-accept", accept_arg, "-naccept", naccept_arg,
+                    "-cert", (char *)ct_cert("server.pem"), "-key", (char *)ct_cert("server.key"),
+                    "-quiet", NULL};
+    int out = open(srv->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (out < 0 || pipe2(p, O_CLOEXEC) != 0)
+        ct_fatal("s_server plumbing: %s", strerror(errno));
+    srv->pid = ct_spawn_openssl(args, p[0], out);
+    close(p[0]);
+    close(out);
+    srv->stdin_fd = p[1];
+    ct_log("s_server on %s", accept_arg);
+    ct_wait_listening(srv->port, srv->pid, 10000);
+}
+
+void ct_server_finish(ct_server *srv) {
+    int st = ct_wait_child(srv->pid, 20);
+    printf("s_server exit %d\n", st);
+    close(srv->stdin_fd);
+    srv->stdin_fd = -1;
+}
+
+/* ---- errors ---- */
+
+void ct_print_errors(void) {
+    unsigned long e;
+    int n = 0;
+    while ((e = ERR_get_error()) != 0) {
+        printf("err lib=%d reason=%d\n", ERR_GET_LIB(e), ERR_GET_REASON(e));
+        n++;
+    }
+    if (n == 0)
+        printf("err none\n");
+}
+
+const char *ct_ssl_error_name(int e) {
+    switch (e) {
+    case SSL_ERROR_NONE: return "SSL_ERROR_NONE";
+    case SSL_ERROR_SSL: return "SSL_ERROR_SSL";
+    case SSL_ERROR_WANT_READ: return "SSL_ERROR_WANT_READ";
+    case SSL_ERROR_WANT_WRITE: return "SSL_ERROR_WANT_WRITE";
+    case SSL_ERROR_WANT_X509_LOOKUP: return "SSL_ERROR_WANT_X509_LOOKUP";
+    case SSL_ERROR_SYSCALL: return "SSL_ERROR_SYSCALL";
+    case SSL_ERROR_ZERO_RETURN: return "SSL_ERROR_ZERO_RETURN";
+    case SSL_ERROR_WANT_CONNECT: return "SSL_ERROR_WANT_CONNECT";
+    case SSL_ERROR_WANT_ACCEPT: return "SSL_ERROR_WANT_ACCEPT";
+    case SSL_ERROR_WANT_ASYNC: return "SSL_ERROR_WANT_ASYNC";
+    case SSL_ERROR_WANT_ASYNC_JOB: return "SSL_ERROR_WANT_ASYNC_JOB";
+    case SSL_ERROR_WANT_CLIENT_HELLO_CB: return "SSL_ERROR_WANT_CLIENT_HELLO_CB";
+    case SSL_ERROR_WANT_RETRY_VERIFY: return "SSL_ERROR_WANT_RETRY_VERIFY";
+    default: return "unknown";
+    }
+}
+
+int ct_print_ssl_error(const char *what, SSL *ssl, int ret) {
+    int e = SSL_get_error(ssl, ret);
+    printf("%s ret=%d ssl_error=%d (%s)\n", what, ret, e, ct_ssl_error_name(e));
+    return e;
+}
+
+void ct_print_session(const char *who, SSL *ssl) {
+    const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
+    printf("%s version %s\n", who, SSL_get_version(ssl));
+    printf("%s cipher %s\n", who, c ? SSL_CIPHER_get_name(c) : "(none)");
+    printf("%s verify_result %ld\n", who, SSL_get_verify_result(ssl));
+    X509 *peer = SSL_get1_peer_certificate(ssl);
+    printf("%s peer certificate %s\n", who, peer ? "yes" : "no");
+    X509_free(peer);
+}
+
+int ct_wait_io(SSL *ssl, int fd, int ret) {
+    int e = SSL_get_error(ssl, ret);
+    if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+        return 0;
+    if (wait_fd(fd, e == SSL_ERROR_WANT_WRITE, 20) <= 0)
+        ct_fatal("socket not ready within 20 s (%s)", ct_ssl_error_name(e));
+    return 1;
+}
+
+SSL_CTX *ct_client_ctx(int verify_mode) {
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx)
+        ct_fatal("SSL_CTX_new(TLS_client_method) failed");
+    printf("client load_verify_locations %d\n",
+           SSL_CTX_load_verify_locations(ctx, ct_cert("ca.pem"), NULL));
+    SSL_CTX_set_verify(ctx, verify_mode, NULL);
+    return ctx;
+}
+
+SSL_CTX *ct_server_ctx(void) {
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    if (!ctx)
+        ct_fatal("SSL_CTX_new(TLS_server_method) failed");
+    printf("server use_certificate_file %d\n",
+           SSL_CTX_use_certificate_file(ctx, ct_cert("server.pem"), SSL_FILETYPE_PEM));
+    printf("server use_PrivateKey_file %d\n",
+           SSL_CTX_use_PrivateKey_file(ctx, ct_cert("server.key"), SSL_FILETYPE_PEM));
+    printf("server check_private_key %d\n", SSL_CTX_check_private_key(ctx));
+    return ctx;
+}
