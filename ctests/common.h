@@ -132,4 +132,34 @@ int ct_wait_io(SSL *ssl, int fd, int ret);
 SSL_CTX *ct_client_ctx(int verify_mode);
 SSL_CTX *ct_server_ctx(void);
 
+/*
+ * A client and a server of the library under test in one process, joined by
+ * a BIO pair whose buffers hold cap bytes each way.  Roles are set with
+ * SSL_set_connect_state/SSL_set_accept_state; nothing is sent yet.
+ */
+typedef struct {
+    SSL *client, *server;
+} ct_pair;
+void ct_pair_new(ct_pair *p, SSL_CTX *cctx, SSL_CTX *sctx, size_t cap);
+/*
+ * Completes the handshake on both sides, then lets each side read what the
+ * other sent after it (session tickets), so that both directions of the pair
+ * start empty.  Prints one line per side; returns 1 when both succeeded.
+ */
+int ct_pair_handshake(ct_pair *p);
+void ct_pair_free(ct_pair *p);
+/*
+ * Reads with SSL_read into dst until cap bytes are there or the reader would
+ * block; returns the bytes read.  dst NULL discards everything readable.
+ * *last_err is the SSL_get_error of the last call (NONE when cap was
+ * reached); any outcome but WANT_READ is also printed with the error queue.
+ */
+size_t ct_drain(SSL *reader, unsigned char *dst, size_t cap, int *last_err);
+
+/*
+ * Prints the outcome of one call: "<what> ret=R ssl_error=NAME", then the
+ * error queue (drained), one line per entry.
+ */
+void ct_outcome(const char *what, SSL *ssl, int ret);
+
 #endif

@@ -193,6 +193,12 @@ void SSL_SESSION_free(SSL_SESSION *sess);
 
 int SSL_set_session(SSL *s, SSL_SESSION *sess);
 
+int SSL_in_init(const SSL *s);
+
+int SSL_is_init_finished(const SSL *s);
+
+int SSL_in_before(const SSL *s);
+
 void SSL_CTX_set_verify(SSL_CTX *ctx, int mode, SSL_verify_cb cb);
 
 void SSL_set_verify(SSL *s, int mode, SSL_verify_cb cb);

@@ -22,6 +22,8 @@ const SET_READ_AHEAD: c_int = 41;
 const SET_SESS_CACHE_MODE: c_int = 44;
 const GET_SESS_CACHE_MODE: c_int = 45;
 const SET_MAX_SEND_FRAGMENT: c_int = 52;
+const SET_SPLIT_SEND_FRAGMENT: c_int = 125;
+const SET_MAX_PIPELINES: c_int = 126;
 const SET_TLSEXT_HOSTNAME: c_int = 55;
 const EXTRA_CHAIN_CERT: c_int = 14;
 const CLEAR_EXTRA_CHAIN_CERTS: c_int = 83;
@@ -35,8 +37,20 @@ const GET_MAX_PROTO_VERSION: c_int = 131;
 /// `TLSEXT_MAXLEN_host_name`.
 const MAX_HOST_NAME: usize = 255;
 
-fn valid_fragment(larg: c_long) -> bool {
-    (512..=16384).contains(&larg)
+/// `SSL_MAX_PIPELINES`.
+const MAX_PIPELINES: c_long = 32;
+
+/// `SSL_set_max_pipelines`: OpenSSL accepts 1 to 32 and pipelines only with
+/// ciphers that support it, which none of the default providers' does; one
+/// record at a time is what it does with the suites sslshim offers.
+fn pipelines(larg: c_long) -> c_long {
+    if !(1..=MAX_PIPELINES).contains(&larg) {
+        return 0;
+    }
+    if larg > 1 {
+        super::ignored("SSL_set_max_pipelines above 1");
+    }
+    1
 }
 
 fn unknown(what: &str, cmd: c_int) -> c_long {
@@ -67,13 +81,9 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(
             SET_READ_AHEAD => std::mem::replace(&mut c.read_ahead, larg),
             SET_SESS_CACHE_MODE => std::mem::replace(&mut c.session_cache_mode, larg),
             GET_SESS_CACHE_MODE => c.session_cache_mode,
-            SET_MAX_SEND_FRAGMENT => {
-                if !valid_fragment(larg) {
-                    return 0;
-                }
-                c.core.max_send_fragment = larg as usize;
-                1
-            }
+            SET_MAX_SEND_FRAGMENT => c_long::from(c.core.send_fragment.set_max(larg)),
+            SET_SPLIT_SEND_FRAGMENT => c_long::from(c.core.send_fragment.set_split(larg)),
+            SET_MAX_PIPELINES => pipelines(larg),
             SET_MIN_PROTO_VERSION => c_long::from(c.core.set_min_version(larg as c_int)),
             SET_MAX_PROTO_VERSION => c_long::from(c.core.set_max_version(larg as c_int)),
             GET_MIN_PROTO_VERSION => c.core.min_version().into(),
@@ -120,13 +130,9 @@ pub unsafe extern "C" fn SSL_ctrl(
                 settings.mode &= !(larg as u64);
                 settings.mode as c_long
             }
-            SET_MAX_SEND_FRAGMENT => {
-                if !valid_fragment(larg) {
-                    return 0;
-                }
-                settings.max_send_fragment = larg as usize;
-                1
-            }
+            SET_MAX_SEND_FRAGMENT => c_long::from(settings.send_fragment.set_max(larg)),
+            SET_SPLIT_SEND_FRAGMENT => c_long::from(settings.send_fragment.set_split(larg)),
+            SET_MAX_PIPELINES => pipelines(larg),
             SET_TLSEXT_HOSTNAME => {
                 // Only host names exist (TLSEXT_NAMETYPE_host_name = 0).
                 if larg != 0 {

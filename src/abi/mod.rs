@@ -20,6 +20,7 @@ pub mod ctrl;
 pub mod init;
 pub mod io;
 pub mod session;
+pub mod state;
 pub mod verify;
 
 /// `ERR_R_INTERNAL_ERROR`: what a caller sees if the library itself failed.

@@ -8,7 +8,6 @@ use openssl_sys::BIO;
 
 use super::err;
 use super::ffi;
-use crate::core::error::Reason;
 
 /// One reference to a BIO; dropping it is `BIO_free_all`, as OpenSSL does when
 /// an `SSL` lets go of its BIO.
@@ -99,8 +98,9 @@ fn retry(b: *mut BIO) -> bool {
 
 impl io::Read for BioIo {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // A missing BIO is the core's to report: what OpenSSL says depends on
+        // where the connection stands.
         if self.rbio.is_null() {
-            err::push(Reason(211), c"ssl3_read_n"); // SSL_R_READ_BIO_NOT_SET
             return Err(io::ErrorKind::NotConnected.into());
         }
         let len = buf.len().min(c_int::MAX as usize) as c_int;
@@ -121,7 +121,6 @@ impl io::Read for BioIo {
 impl io::Write for BioIo {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.wbio.is_null() {
-            err::push(Reason(128), c"ssl3_write_pending"); // SSL_R_BIO_NOT_SET
             return Err(io::ErrorKind::NotConnected.into());
         }
         let len = buf.len().min(c_int::MAX as usize) as c_int;

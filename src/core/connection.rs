@@ -13,7 +13,7 @@ use super::error::{reason_for_tls_error, Error, Reason};
 use super::record_reader::{Bounded, RecordBoundary};
 use super::transport::Transport;
 use super::verify::{self, x509_v};
-use super::write_state::{RecordSink, WriteMode, WriteState};
+use super::write_state::{RecordSink, SendFragment, WriteMode, WriteState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -66,7 +66,7 @@ pub struct Settings {
     pub verify_mode: i32,
     pub sni: Option<String>,
     pub verify_host: Option<String>,
-    pub max_send_fragment: usize,
+    pub send_fragment: SendFragment,
     pub quiet_shutdown: bool,
     /// `SSL_set_read_ahead`: let rustls take all the BIO has, not one record.
     pub read_ahead: bool,
@@ -80,7 +80,7 @@ impl Settings {
             verify_mode: ctx.verify_mode,
             sni: None,
             verify_host: None,
-            max_send_fragment: ctx.max_send_fragment,
+            send_fragment: ctx.send_fragment,
             quiet_shutdown: false,
             read_ahead: false,
         }
@@ -191,6 +191,11 @@ impl Connection {
         !matches!(self.state, State::Established(_))
     }
 
+    /// OpenSSL's `SSL_in_before`: no handshake message sent or received yet.
+    pub fn in_before(&self) -> bool {
+        matches!(self.state, State::Idle)
+    }
+
     /// The role whose rustls configuration the connection needs before it can
     /// do anything, if it has none yet.
     pub fn needs_start(&self) -> Option<Role> {
@@ -294,6 +299,11 @@ impl Connection {
         let n = match read {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Err(Error::WouldBlock),
+            Err(e) if e.kind() == io::ErrorKind::NotConnected => {
+                self.rwstate = RwState::Nothing;
+                self.fail();
+                return Err(Reason::READ_BIO_NOT_SET.into());
+            }
             Err(_) => return Err(Error::Transport),
         };
         self.rwstate = RwState::Nothing;
@@ -363,7 +373,7 @@ impl Connection {
         let mode = WriteMode {
             partial: self.settings.mode & mode::ENABLE_PARTIAL_WRITE != 0,
             moving_buffer: self.settings.mode & mode::ACCEPT_MOVING_WRITE_BUFFER != 0,
-            max_fragment: self.settings.max_send_fragment,
+            max_fragment: self.settings.send_fragment.record_size(),
         };
         let State::Established(conn) = &mut self.state else {
             return Err(Error::Transport);
@@ -533,6 +543,13 @@ fn flush(
             Ok(0) => return Err(Error::Transport),
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Err(Error::WouldBlock),
+            // OpenSSL writes handshake records through a buffering BIO, which
+            // without a BIO beneath fails silently: SSL_ERROR_SYSCALL. After
+            // the handshake the record layer itself finds the BIO missing.
+            Err(e) if e.kind() == io::ErrorKind::NotConnected && !conn.is_handshaking() => {
+                *rwstate = RwState::Nothing;
+                return Err(Reason::BIO_NOT_SET.into());
+            }
             Err(_) => return Err(Error::Transport),
         }
     }

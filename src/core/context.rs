@@ -12,6 +12,7 @@ use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedProtocolVersion
 use super::cipher::{self, CIPHERS};
 use super::error::Reason;
 use super::verify::{self, OpensslServerVerifier, Roots};
+use super::write_state::SendFragment;
 
 /// Which roles the method given to `SSL_CTX_new` allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,8 +43,8 @@ pub struct Context {
     pub options: u64,
     pub verify_mode: i32,
     pub verify_depth: i32,
-    /// Plaintext bytes per record (`SSL_CTX_set_max_send_fragment`).
-    pub max_send_fragment: usize,
+    /// `SSL_CTX_set_max_send_fragment`, `SSL_CTX_set_split_send_fragment`.
+    pub send_fragment: SendFragment,
     /// 0 = no bound, as `SSL_CTX_set_min_proto_version(ctx, 0)` means.
     min_version: i32,
     max_version: i32,
@@ -65,7 +66,7 @@ impl Context {
             options: 0,
             verify_mode: verify::VERIFY_NONE,
             verify_depth: -1,
-            max_send_fragment: 16384,
+            send_fragment: SendFragment::default(),
             min_version: 0,
             max_version: 0,
             chain: Vec::new(),

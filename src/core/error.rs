@@ -11,6 +11,8 @@ pub struct Reason(pub u32);
 impl Reason {
     pub const BAD_LENGTH: Reason = Reason(271);
     pub const BAD_WRITE_RETRY: Reason = Reason(127);
+    pub const BIO_NOT_SET: Reason = Reason(128);
+    pub const READ_BIO_NOT_SET: Reason = Reason(211);
     pub const CERTIFICATE_VERIFY_FAILED: Reason = Reason(134);
     pub const DECRYPTION_FAILED_OR_BAD_RECORD_MAC: Reason = Reason(281);
     pub const NO_CERTIFICATE_ASSIGNED: Reason = Reason(177);

@@ -18,6 +18,55 @@ pub trait RecordSink {
     fn flush(&mut self) -> Result<(), Error>;
 }
 
+/// OpenSSL's `max_send_fragment` and `split_send_fragment`: the first bounds
+/// a record's plaintext, the second is the size records are actually cut to.
+/// Lowering the maximum drags the split down with it; raising it again does
+/// not raise the split, so a connection keeps the smallest maximum it was
+/// ever given unless the split is set again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendFragment {
+    max: usize,
+    split: usize,
+}
+
+impl Default for SendFragment {
+    fn default() -> Self {
+        Self {
+            max: Self::LIMIT,
+            split: Self::LIMIT,
+        }
+    }
+}
+
+impl SendFragment {
+    /// `SSL3_RT_MAX_PLAIN_LENGTH`.
+    pub const LIMIT: usize = 16384;
+
+    /// `SSL_set_max_send_fragment`: 512 to 16384, else refused.
+    pub fn set_max(&mut self, n: i64) -> bool {
+        if !(512..=Self::LIMIT as i64).contains(&n) {
+            return false;
+        }
+        self.max = n as usize;
+        self.split = self.split.min(self.max);
+        true
+    }
+
+    /// `SSL_set_split_send_fragment`: 1 up to the current maximum, else refused.
+    pub fn set_split(&mut self, n: i64) -> bool {
+        if n < 1 || n > self.max as i64 {
+            return false;
+        }
+        self.split = n as usize;
+        true
+    }
+
+    /// Plaintext bytes per record.
+    pub fn record_size(&self) -> usize {
+        self.split.min(self.max)
+    }
+}
+
 /// How a write call behaves: the `SSL_MODE_*` bits that matter to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WriteMode {
@@ -25,7 +74,7 @@ pub struct WriteMode {
     pub partial: bool,
     /// `SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER`: a retry may pass another address.
     pub moving_buffer: bool,
-    /// Plaintext bytes per record (`SSL_set_max_send_fragment`).
+    /// Plaintext bytes per record (`SendFragment::record_size`).
     pub max_fragment: usize,
 }
 
@@ -148,6 +197,18 @@ mod tests {
 
     fn data(n: usize) -> Vec<u8> {
         (0..n).map(|i| (i * 7 + i / 251) as u8).collect()
+    }
+
+    #[test]
+    fn lowering_the_maximum_keeps_the_split_down() {
+        let mut f = SendFragment::default();
+        assert!(!f.set_max(511) && !f.set_max(16385));
+        assert!(f.set_max(512));
+        assert!(f.set_max(16384));
+        assert_eq!(f.record_size(), 512);
+        assert!(!f.set_split(16385) && !f.set_split(0));
+        assert!(f.set_split(4000));
+        assert_eq!(f.record_size(), 4000);
     }
 
     #[test]
