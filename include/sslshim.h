@@ -189,6 +189,10 @@ void SSL_set_quiet_shutdown(SSL *s, int mode);
 
 void SSL_CTX_set_quiet_shutdown(SSL_CTX *ctx, int mode);
 
+int SSL_key_update(SSL *s, int updatetype);
+
+int SSL_get_key_update_type(const SSL *s);
+
 void SSL_SESSION_free(SSL_SESSION *sess);
 
 int SSL_set_session(SSL *s, SSL_SESSION *sess);

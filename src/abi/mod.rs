@@ -19,6 +19,7 @@ pub mod context;
 pub mod ctrl;
 pub mod init;
 pub mod io;
+pub mod key_update;
 pub mod session;
 pub mod state;
 pub mod verify;

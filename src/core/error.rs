@@ -12,6 +12,9 @@ impl Reason {
     pub const BAD_LENGTH: Reason = Reason(271);
     pub const BAD_WRITE_RETRY: Reason = Reason(127);
     pub const BIO_NOT_SET: Reason = Reason(128);
+    pub const INVALID_KEY_UPDATE_TYPE: Reason = Reason(120);
+    pub const STILL_IN_INIT: Reason = Reason(121);
+    pub const WRONG_SSL_VERSION: Reason = Reason(266);
     pub const READ_BIO_NOT_SET: Reason = Reason(211);
     pub const CERTIFICATE_VERIFY_FAILED: Reason = Reason(134);
     pub const DECRYPTION_FAILED_OR_BAD_RECORD_MAC: Reason = Reason(281);

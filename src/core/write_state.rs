@@ -93,6 +93,11 @@ impl WriteState {
         self.wnum != 0 || self.wpend_tot != 0
     }
 
+    /// True while a sealed record has not been fully handed to the BIO.
+    pub fn record_pending(&self) -> bool {
+        self.wpend_tot != 0
+    }
+
     /// Bytes of the interrupted call already committed to records.
     pub fn committed(&self) -> usize {
         self.wnum + self.wpend_tot

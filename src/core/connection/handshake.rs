@@ -1,0 +1,86 @@
+//! The handshake, run by `SSL_do_handshake` and implicitly by the first read
+//! or write.
+
+use std::mem;
+
+use super::records::flush;
+use super::{Connection, Role, State};
+use crate::core::context::TLS1_3_VERSION;
+use crate::core::error::{reason_for_tls_error, Error, Reason};
+use crate::core::transport::Transport;
+
+/// `SSL_KEY_UPDATE_NOT_REQUESTED` and `SSL_KEY_UPDATE_REQUESTED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyUpdate {
+    NotRequested,
+    Requested,
+}
+
+impl KeyUpdate {
+    pub fn from_c(t: i32) -> Option<Self> {
+        match t {
+            0 => Some(Self::NotRequested),
+            1 => Some(Self::Requested),
+            _ => None,
+        }
+    }
+}
+
+impl Connection {
+    /// `SSL_key_update`: checked as OpenSSL checks it, and sent by the next
+    /// handshake step, read or write. rustls always asks the peer to update
+    /// too, so `NotRequested` goes out as a request.
+    pub fn request_key_update(&mut self, kind: i32) -> Result<(), Error> {
+        if self.version() != Some(TLS1_3_VERSION) {
+            return Err(Reason::WRONG_SSL_VERSION.into());
+        }
+        let kind = KeyUpdate::from_c(kind).ok_or(Reason::INVALID_KEY_UPDATE_TYPE)?;
+        if self.in_init() {
+            return Err(Reason::STILL_IN_INIT.into());
+        }
+        if self.write.record_pending() {
+            return Err(Reason::BAD_WRITE_RETRY.into());
+        }
+        self.key_update = Some(kind);
+        Ok(())
+    }
+
+    /// `SSL_get_key_update_type`.
+    pub fn pending_key_update(&self) -> Option<KeyUpdate> {
+        self.key_update
+    }
+
+    /// `SSL_do_handshake`, and the implicit handshake of a first read or write.
+    pub fn handshake(&mut self, io: &mut dyn Transport) -> Result<(), Error> {
+        if self.role == Role::Unset {
+            return Err(Reason::UNINITIALIZED.into());
+        }
+        loop {
+            let conn = match &mut self.state {
+                State::Established(c) => {
+                    if self.key_update.take().is_some() {
+                        c.refresh_traffic_keys()
+                            .map_err(|e| Error::Ssl(reason_for_tls_error(&e)))?;
+                    }
+                    return flush(c, io, &mut self.rwstate);
+                }
+                // OpenSSL's state machine refuses to run again after a fatal
+                // error, pushing nothing: the caller sees SSL_ERROR_SYSCALL.
+                State::Failed(_) => return Err(Error::Transport),
+                State::Idle => return Err(Reason::UNINITIALIZED.into()),
+                State::Handshaking(c) => c,
+            };
+            flush(conn, io, &mut self.rwstate)?;
+            if !conn.is_handshaking() {
+                if let State::Handshaking(c) = mem::replace(&mut self.state, State::Idle) {
+                    self.state = State::Established(c);
+                }
+                return Ok(());
+            }
+            if self.read_records(io)? == 0 {
+                self.fail();
+                return Err(Reason::UNEXPECTED_EOF_WHILE_READING.into());
+            }
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! One TLS connection as an `SSL` object sees it: its role, where the handshake
+//! is, what the last call waited for, the shutdown flags, and the write state.
+//! Every C call is one transition here; the BIO arrives with each call.
+
+use std::mem;
+use std::sync::Arc;
+
+use rustls::{ClientConfig, ServerConfig};
+
+use super::context::{Context, Method, TLS1_2_VERSION, TLS1_3_VERSION};
+use super::error::{reason_for_tls_error, Error};
+use super::record_reader::RecordBoundary;
+use super::verify::x509_v;
+use super::write_state::{SendFragment, WriteState};
+
+mod handshake;
+pub use handshake::KeyUpdate;
+mod read;
+mod records;
+mod shutdown;
+mod write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Unset,
+    Client,
+    Server,
+}
+
+/// What the last call was waiting for (OpenSSL's `rwstate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RwState {
+    Nothing,
+    Reading,
+    Writing,
+}
+
+enum State {
+    /// Nothing sent or received yet.
+    Idle,
+    Handshaking(rustls::Connection),
+    Established(rustls::Connection),
+    /// A fatal error ended the connection; rustls is kept for what it learnt.
+    Failed(Option<rustls::Connection>),
+}
+
+/// OpenSSL's `SSL_get_shutdown` flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShutdownFlags {
+    pub sent: bool,
+    pub received: bool,
+}
+
+impl ShutdownFlags {
+    pub fn bits(self) -> i32 {
+        i32::from(self.sent) | (i32::from(self.received) << 1)
+    }
+    pub fn from_bits(bits: i32) -> Self {
+        Self {
+            sent: bits & 1 != 0,
+            received: bits & 2 != 0,
+        }
+    }
+}
+
+/// Settings an `SSL` takes from its `SSL_CTX` and may then change alone.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub mode: u64,
+    pub options: u64,
+    pub verify_mode: i32,
+    pub sni: Option<String>,
+    pub verify_host: Option<String>,
+    pub send_fragment: SendFragment,
+    pub quiet_shutdown: bool,
+    /// `SSL_set_read_ahead`: let rustls take all the BIO has, not one record.
+    pub read_ahead: bool,
+}
+
+impl Settings {
+    pub fn from_context(ctx: &Context) -> Self {
+        Self {
+            mode: ctx.mode,
+            options: ctx.options,
+            verify_mode: ctx.verify_mode,
+            sni: None,
+            verify_host: None,
+            send_fragment: ctx.send_fragment,
+            quiet_shutdown: false,
+            read_ahead: false,
+        }
+    }
+}
+
+/// Brings the context's trust anchors up to date with the application's
+/// store. Applications may fill the store as late as inside their BIO's read
+/// callback (curl does), so it is consulted after each read of handshake
+/// records and before they are processed, when OpenSSL consults it.
+pub type TrustRefresh = Arc<dyn Fn() + Send + Sync>;
+
+pub struct Connection {
+    role: Role,
+    /// The roles the context's method allows.
+    method: Method,
+    state: State,
+    rwstate: RwState,
+    shutdown: ShutdownFlags,
+    write: WriteState,
+    /// Plaintext taken out of rustls by `SSL_peek` and not yet read.
+    peeked: Vec<u8>,
+    verify_result: i64,
+    /// Where the BIO stands relative to record boundaries (no read-ahead).
+    boundary: RecordBoundary,
+    trust_refresh: Option<TrustRefresh>,
+    /// A KeyUpdate asked for with `SSL_key_update`, sent by the next call.
+    key_update: Option<KeyUpdate>,
+    pub settings: Settings,
+}
+
+impl Connection {
+    pub fn new(ctx: &Context) -> Self {
+        // As in OpenSSL, the method alone never chooses the role: that takes
+        // SSL_set_connect_state/SSL_set_accept_state or SSL_connect/SSL_accept.
+        Self {
+            role: Role::Unset,
+            method: ctx.method,
+            state: State::Idle,
+            rwstate: RwState::Nothing,
+            shutdown: ShutdownFlags::default(),
+            write: WriteState::default(),
+            peeked: Vec::new(),
+            verify_result: x509_v::OK,
+            boundary: RecordBoundary::default(),
+            trust_refresh: None,
+            key_update: None,
+            settings: Settings::from_context(ctx),
+        }
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// `SSL_is_server`. Before a role is chosen OpenSSL answers from whether
+    /// the method can accept, so `TLS_method` says server.
+    pub fn is_server(&self) -> bool {
+        match self.role {
+            Role::Unset => self.method != Method::Client,
+            r => r == Role::Server,
+        }
+    }
+
+    /// False when the chosen role is one the method cannot play (a client from
+    /// `TLS_server_method`): OpenSSL's handshake then fails before starting.
+    pub fn method_allows_role(&self) -> bool {
+        !matches!(
+            (self.role, self.method),
+            (Role::Client, Method::Server) | (Role::Server, Method::Client)
+        )
+    }
+
+    pub fn set_trust_refresh(&mut self, f: TrustRefresh) {
+        self.trust_refresh = Some(f);
+    }
+
+    /// `SSL_set_connect_state`/`SSL_set_accept_state`: choose a role and start
+    /// over, as OpenSSL clears the handshake state there.
+    pub fn set_role(&mut self, role: Role) {
+        self.role = role;
+        self.state = State::Idle;
+        self.shutdown = ShutdownFlags::default();
+        self.write = WriteState::default();
+        self.peeked.clear();
+        self.rwstate = RwState::Nothing;
+    }
+
+    pub fn rwstate(&self) -> RwState {
+        self.rwstate
+    }
+
+    pub fn shutdown_flags(&self) -> ShutdownFlags {
+        self.shutdown
+    }
+
+    pub fn set_shutdown_flags(&mut self, f: ShutdownFlags) {
+        self.shutdown = f;
+    }
+
+    pub fn verify_result(&self) -> i64 {
+        self.verify_result
+    }
+
+    pub fn set_verify_result(&mut self, v: i64) {
+        self.verify_result = v;
+    }
+
+    /// OpenSSL's `SSL_in_init`: the handshake has not finished (or never will).
+    pub fn in_init(&self) -> bool {
+        !matches!(self.state, State::Established(_)) || self.key_update.is_some()
+    }
+
+    /// OpenSSL's `SSL_in_before`: no handshake message sent or received yet.
+    pub fn in_before(&self) -> bool {
+        matches!(self.state, State::Idle)
+    }
+
+    /// The role whose rustls configuration the connection needs before it can
+    /// do anything, if it has none yet.
+    pub fn needs_start(&self) -> Option<Role> {
+        match (&self.state, self.role) {
+            (State::Idle, Role::Client | Role::Server) => Some(self.role),
+            _ => None,
+        }
+    }
+
+    pub fn start_client(&mut self, config: Arc<ClientConfig>) -> Result<(), Error> {
+        // Without SNI, an address as server name keeps rustls from sending one;
+        // the verifier takes the host to check from `SSL_set1_host`, not from here.
+        let name = self
+            .settings
+            .sni
+            .as_deref()
+            .and_then(|h| rustls::pki_types::ServerName::try_from(h.to_owned()).ok())
+            .unwrap_or(rustls::pki_types::ServerName::IpAddress(
+                std::net::Ipv4Addr::UNSPECIFIED.into(),
+            ));
+        let conn = rustls::ClientConnection::new(config, name)
+            .map_err(|e| Error::Ssl(reason_for_tls_error(&e)))?;
+        self.begin(conn.into());
+        Ok(())
+    }
+
+    pub fn start_server(&mut self, config: Arc<ServerConfig>) -> Result<(), Error> {
+        let conn = rustls::ServerConnection::new(config)
+            .map_err(|e| Error::Ssl(reason_for_tls_error(&e)))?;
+        self.begin(conn.into());
+        Ok(())
+    }
+
+    fn begin(&mut self, mut conn: rustls::Connection) {
+        // Records are sealed one at a time and sent before the next, so the
+        // outgoing queue never needs a cap (and a cap would split a record).
+        conn.set_buffer_limit(None);
+        self.state = State::Handshaking(conn);
+    }
+
+    /// A fatal failure at start, such as a server with no certificate.
+    pub fn fail(&mut self) {
+        self.state = match mem::replace(&mut self.state, State::Idle) {
+            State::Handshaking(c) | State::Established(c) => State::Failed(Some(c)),
+            State::Failed(c) => State::Failed(c),
+            State::Idle => State::Failed(None),
+        };
+    }
+
+    fn tls(&self) -> Option<&rustls::Connection> {
+        match &self.state {
+            State::Handshaking(c) | State::Established(c) | State::Failed(Some(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// `SSL_get_version`'s protocol, once negotiated.
+    pub fn version(&self) -> Option<i32> {
+        self.tls()?.protocol_version().map(|v| match v {
+            rustls::ProtocolVersion::TLSv1_3 => TLS1_3_VERSION,
+            rustls::ProtocolVersion::TLSv1_2 => TLS1_2_VERSION,
+            other => i32::from(u16::from(other)),
+        })
+    }
+
+    pub fn cipher_suite(&self) -> Option<rustls::CipherSuite> {
+        self.tls()?.negotiated_cipher_suite().map(|s| s.suite())
+    }
+
+    pub fn alpn_protocol(&self) -> Option<&[u8]> {
+        self.tls()?.alpn_protocol()
+    }
+
+    pub fn peer_certificates(&self) -> Option<&[rustls::pki_types::CertificateDer<'static>]> {
+        self.tls()?.peer_certificates()
+    }
+
+    pub fn sni_hostname(&self) -> Option<&str> {
+        match self.tls()? {
+            rustls::Connection::Server(s) => s.server_name(),
+            rustls::Connection::Client(_) => self.settings.sni.as_deref(),
+        }
+    }
+}

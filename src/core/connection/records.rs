@@ -1,0 +1,116 @@
+//! Moving records between rustls and the BIO: one record at a time in, all
+//! that is queued out.
+
+use std::io::{self, Read, Write};
+
+use super::{Connection, RwState, State};
+use crate::core::error::{reason_for_tls_error, Error, Reason};
+use crate::core::record_reader::Bounded;
+use crate::core::transport::Transport;
+use crate::core::verify;
+
+impl Connection {
+    /// Reads what the BIO has and lets rustls process it; the byte count read
+    /// (0 at end of file).
+    pub(super) fn read_records(&mut self, io: &mut dyn Transport) -> Result<usize, Error> {
+        let conn = match &mut self.state {
+            State::Handshaking(c) | State::Established(c) => c,
+            _ => return Err(Error::Transport),
+        };
+        self.rwstate = RwState::Reading;
+        let read = if self.settings.read_ahead {
+            conn.read_tls(&mut ReadHalf(io))
+        } else {
+            conn.read_tls(&mut Bounded {
+                inner: &mut ReadHalf(io),
+                boundary: &mut self.boundary,
+            })
+        };
+        let n = match read {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Err(Error::WouldBlock),
+            Err(e) if e.kind() == io::ErrorKind::NotConnected => {
+                self.rwstate = RwState::Nothing;
+                self.fail();
+                return Err(Reason::READ_BIO_NOT_SET.into());
+            }
+            Err(_) => return Err(Error::Transport),
+        };
+        self.rwstate = RwState::Nothing;
+        // Certificates arrive only during the handshake; after it, records are
+        // processed without the verification scope and its allocations.
+        let processed = if conn.is_handshaking() {
+            if let Some(refresh) = &self.trust_refresh {
+                refresh();
+            }
+            let scope = verify::Scope::enter(verify::Request {
+                host: self.settings.verify_host.clone(),
+                verify_mode: self.settings.verify_mode,
+                result: None,
+            });
+            let processed = conn.process_new_packets();
+            if let Some(code) = scope.finish() {
+                self.verify_result = code;
+            }
+            processed
+        } else {
+            conn.process_new_packets()
+        };
+        match processed {
+            Ok(_) => {
+                // Answers rustls owes the peer (KeyUpdate, tickets) go out when
+                // the BIO takes them; a full BIO leaves them queued, not lost.
+                let _ = flush(conn, io, &mut RwState::Nothing);
+                Ok(n)
+            }
+            Err(e) => {
+                let _ = flush(conn, io, &mut RwState::Nothing);
+                self.fail();
+                Err(Error::Ssl(reason_for_tls_error(&e)))
+            }
+        }
+    }
+}
+
+/// Sends everything rustls has queued; `WouldBlock` leaves the rest queued.
+pub(super) fn flush(
+    conn: &mut rustls::Connection,
+    io: &mut dyn Transport,
+    rwstate: &mut RwState,
+) -> Result<(), Error> {
+    while conn.wants_write() {
+        *rwstate = RwState::Writing;
+        match conn.write_tls(&mut WriteHalf(io)) {
+            Ok(0) => return Err(Error::Transport),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Err(Error::WouldBlock),
+            // OpenSSL writes handshake records through a buffering BIO, which
+            // without a BIO beneath fails silently: SSL_ERROR_SYSCALL. After
+            // the handshake the record layer itself finds the BIO missing.
+            Err(e) if e.kind() == io::ErrorKind::NotConnected && !conn.is_handshaking() => {
+                *rwstate = RwState::Nothing;
+                return Err(Reason::BIO_NOT_SET.into());
+            }
+            Err(_) => return Err(Error::Transport),
+        }
+    }
+    *rwstate = RwState::Nothing;
+    Ok(())
+}
+
+struct ReadHalf<'a>(&'a mut dyn Transport);
+impl Read for ReadHalf<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+struct WriteHalf<'a>(&'a mut dyn Transport);
+impl Write for WriteHalf<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

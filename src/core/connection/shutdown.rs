@@ -1,0 +1,63 @@
+//! `SSL_shutdown`: close_notify sent, then awaited.
+
+use std::io::{self, Read};
+
+use super::records::flush;
+use super::{Connection, Role, ShutdownFlags, State};
+use crate::core::error::{Error, Reason};
+use crate::core::transport::Transport;
+
+impl Connection {
+    /// `SSL_shutdown`: `Ok(true)` once close_notify went both ways, `Ok(false)`
+    /// after ours is sent and the peer's not yet seen.
+    pub fn shutdown(&mut self, io: &mut dyn Transport) -> Result<bool, Error> {
+        if self.role == Role::Unset {
+            return Err(Reason::UNINITIALIZED.into());
+        }
+        if self.in_init() {
+            return Err(Reason::SHUTDOWN_WHILE_IN_INIT.into());
+        }
+        if self.settings.quiet_shutdown {
+            self.shutdown = ShutdownFlags {
+                sent: true,
+                received: true,
+            };
+            return Ok(true);
+        }
+        let State::Established(conn) = &mut self.state else {
+            return Err(Error::Transport);
+        };
+        if !self.shutdown.sent {
+            self.shutdown.sent = true;
+            conn.send_close_notify();
+            flush(conn, io, &mut self.rwstate)?;
+        } else if conn.wants_write() {
+            flush(conn, io, &mut self.rwstate)?;
+        } else if !self.shutdown.received {
+            self.await_close_notify(io)?;
+        }
+        Ok(self.shutdown.sent && self.shutdown.received)
+    }
+
+    /// Reads until the peer's close_notify, dropping application data.
+    fn await_close_notify(&mut self, io: &mut dyn Transport) -> Result<(), Error> {
+        let mut scratch = [0u8; 4096];
+        self.peeked.clear();
+        loop {
+            let State::Established(conn) = &mut self.state else {
+                return Err(Error::Transport);
+            };
+            match conn.reader().read(&mut scratch) {
+                Ok(0) => {
+                    self.shutdown.received = true;
+                    return Ok(());
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.read_records(io)?;
+                }
+                Err(_) => return Err(Reason::UNEXPECTED_EOF_WHILE_READING.into()),
+            }
+        }
+    }
+}
