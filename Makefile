@@ -7,7 +7,7 @@ CARGO ?= cargo
 # Debian packages the tests and the demo use, installed when missing.
 DEBS := libssl-dev openssl curl gcc make pkg-config
 
-.PHONY: all build deps demo test cargo-test ctests clean
+.PHONY: all build deps demo test cargo-test ctests bench clean
 
 all: build
 
@@ -22,7 +22,9 @@ deps:
 build: deps
 	$(CARGO) build --release
 	@# cargo names the cdylib after the crate; the soname is libssl.so.3.
-	cp -f target/release/libssl.so $(LIB)
+	@# Replaced by rename, never rewritten in place: a running program that
+	@# has it mapped would crash.
+	cp -f target/release/libssl.so $(LIB).tmp && mv -f $(LIB).tmp $(LIB)
 
 demo: build
 	bash demo/run.sh
@@ -36,6 +38,9 @@ ctests: build
 test: build cargo-test
 	bash tests/artifact.sh
 	bash ctests/run.sh
+
+bench: build
+	bash bench/run.sh
 
 clean:
 	$(CARGO) clean

@@ -58,6 +58,8 @@ const char *SSL_alert_desc_string_long(int value);
 
 SSL *SSL_new(SSL_CTX *ctx);
 
+int SSL_clear(SSL *s);
+
 void SSL_free(SSL *s);
 
 int SSL_up_ref(SSL *s);

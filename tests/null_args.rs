@@ -71,10 +71,31 @@ fn null_buffers_and_bad_lengths_fail_cleanly() {
         assert_eq!(first_error(), (ERR_LIB_SSL, BAD_LENGTH));
         assert_eq!(SSL_read(s, [0u8; 4].as_mut_ptr().cast(), -1), -1);
         assert_eq!(first_error(), (ERR_LIB_SSL, BAD_LENGTH));
-        // No BIO at all: the handshake fails with a reason, it does not crash.
+        // No BIO at all: the handshake fails as OpenSSL's does (its first
+        // flight cannot be flushed: SSL_ERROR_SYSCALL), and nothing crashes.
         assert_eq!(SSL_connect(s), -1);
-        assert_eq!(SSL_get_error(s, -1), 1);
+        assert_eq!(SSL_get_error(s, -1), 5);
         SSL_free(s);
+        SSL_CTX_free(ctx);
+    }
+}
+
+/// `SSL_MODE_ASYNC` needs OpenSSL's async jobs; the bit stays clear, so a
+/// caller reading the mode back sees it was not taken, and nothing else is
+/// lost from the call.
+#[test]
+fn async_mode_is_refused() {
+    const MODE: i32 = 33;
+    const ASYNC: i64 = 0x100;
+    const PARTIAL: i64 = 0x1;
+    unsafe {
+        let ctx = SSL_CTX_new(TLS_client_method());
+        assert_eq!(SSL_CTX_ctrl(ctx, MODE, 0, null_mut()), 0x4);
+        assert_eq!(SSL_CTX_ctrl(ctx, MODE, ASYNC | PARTIAL, null_mut()), 0x5);
+        let ssl = SSL_new(ctx);
+        assert_eq!(SSL_ctrl(ssl, MODE, ASYNC, null_mut()), 0x5);
+        assert_eq!(SSL_ctrl(ssl, MODE, 0, null_mut()), 0x5);
+        SSL_free(ssl);
         SSL_CTX_free(ctx);
     }
 }

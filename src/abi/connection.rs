@@ -115,6 +115,16 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
     })
 }
 
+#[export_name = "sslshim_SSL_clear"]
+pub unsafe extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
+    guard(c"SSL_clear", 0, || {
+        let ssl = deref!(c"SSL_clear", s, 0);
+        ssl.conn.clear();
+        ssl.peer_chain = None;
+        1
+    })
+}
+
 #[export_name = "sslshim_SSL_free"]
 pub unsafe extern "C" fn SSL_free(s: *mut SSL) {
     guard(c"SSL_free", (), || {

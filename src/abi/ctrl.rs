@@ -13,6 +13,7 @@ use super::context::SSL_CTX;
 use super::{deref, guard};
 use crate::bridge::err;
 use crate::bridge::x509::Cert;
+use crate::core::context::mode;
 use crate::core::error::Reason;
 
 const MODE: c_int = 33;
@@ -53,6 +54,18 @@ fn pipelines(larg: c_long) -> c_long {
     1
 }
 
+/// `SSL_CTRL_MODE`: returns the new mode, which lacks any bit refused.
+fn set_mode(current: &mut u64, larg: c_long) -> c_long {
+    let (new, refused) = mode::set(*current, larg as u64);
+    if refused != 0 {
+        super::log_once(&format!(
+            "SSL_MODE bits {refused:#x} are not supported; left clear"
+        ));
+    }
+    *current = new;
+    new as c_long
+}
+
 fn unknown(what: &str, cmd: c_int) -> c_long {
     super::log_once(&format!("{what} command {cmd} is not implemented"));
     0
@@ -69,10 +82,7 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(
         let ctx = deref!(c"SSL_CTX_ctrl", ctx, 0);
         let mut c = ctx.lock();
         match cmd {
-            MODE => {
-                c.core.mode |= larg as u64;
-                c.core.mode as c_long
-            }
+            MODE => set_mode(&mut c.core.mode, larg),
             CLEAR_MODE => {
                 c.core.mode &= !(larg as u64);
                 c.core.mode as c_long
@@ -122,10 +132,7 @@ pub unsafe extern "C" fn SSL_ctrl(
         let ssl = deref!(c"SSL_ctrl", s, 0);
         let settings = &mut ssl.conn.settings;
         match cmd {
-            MODE => {
-                settings.mode |= larg as u64;
-                settings.mode as c_long
-            }
+            MODE => set_mode(&mut settings.mode, larg),
             CLEAR_MODE => {
                 settings.mode &= !(larg as u64);
                 settings.mode as c_long

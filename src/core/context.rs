@@ -28,8 +28,17 @@ pub mod mode {
     pub const ACCEPT_MOVING_WRITE_BUFFER: u64 = 0x2;
     pub const AUTO_RETRY: u64 = 0x4;
     pub const RELEASE_BUFFERS: u64 = 0x10;
+    /// Handshakes run as async jobs on an engine: nothing of it exists here.
+    pub const ASYNC: u64 = 0x100;
     /// OpenSSL 3.0's `SSL_CTX_new` starts with this.
     pub const DEFAULT: u64 = AUTO_RETRY;
+
+    /// `SSL_set_mode`: the bits sslshim can honour are added to `current`;
+    /// the others are left clear so that `SSL_get_mode` tells the caller.
+    /// Returns the new mode and the refused bits.
+    pub fn set(current: u64, bits: u64) -> (u64, u64) {
+        (current | (bits & !ASYNC), bits & ASYNC)
+    }
 }
 
 /// Protocol versions as OpenSSL numbers them.

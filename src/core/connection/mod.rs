@@ -167,11 +167,20 @@ impl Connection {
     /// over, as OpenSSL clears the handshake state there.
     pub fn set_role(&mut self, role: Role) {
         self.role = role;
+        self.clear();
+    }
+
+    /// `SSL_clear`: ready for a new handshake in the same role, with the same
+    /// settings; everything the last connection left behind is dropped.
+    pub fn clear(&mut self) {
         self.state = State::Idle;
         self.shutdown = ShutdownFlags::default();
         self.write = WriteState::default();
-        self.peeked.clear();
+        self.peeked = Vec::new();
         self.rwstate = RwState::Nothing;
+        self.verify_result = x509_v::OK;
+        self.boundary = RecordBoundary::default();
+        self.key_update = None;
     }
 
     pub fn rwstate(&self) -> RwState {

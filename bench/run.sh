@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# make bench: bench/bench.c, built once against the system OpenSSL, runs
+# alternately under the system libssl.so.3 and under ours (LD_LIBRARY_PATH),
+# BENCH_ROUNDS times each (default 5); the table shows the median of each
+# figure. A measurement, not a test: it fails only when a run fails or maps
+# the wrong library, never because of a ratio.
+#
+# Environment: BENCH_ROUNDS (default 5), BENCH_SECONDS (timed length of each
+# figure in one run, default 1), CC (default cc).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/target/bench
+LIB_DIR=$ROOT/target/release
+ROUNDS=${BENCH_ROUNDS:-5}
+# A run takes a few seconds; far longer means a library stopped making progress.
+TIMEOUT=120
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS=$ROUNDS is not a positive integer"
+[ -e "$LIB_DIR/libssl.so.3" ] || die "no $LIB_DIR/libssl.so.3 (run make build)"
+OUR_LIB=$(realpath "$LIB_DIR/libssl.so.3")
+
+# Nothing of ours may reach the compiler, the certificate tool or the
+# baseline runs.
+system() { env -u LD_LIBRARY_PATH -u LD_PRELOAD "$@"; }
+ours() { env -u LD_PRELOAD LD_LIBRARY_PATH="$LIB_DIR" "$@"; }
+
+mkdir -p "$OUT/runs"
+rm -f "$OUT"/runs/*
+system "${CC:-cc}" -O2 -Wall -Werror -o "$OUT/bench" bench/bench.c -lssl -lcrypto
+
+# A fresh key each time: nothing to keep, and no stale file can be picked up.
+tmp=$(mktemp -d "$OUT/certs.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+system openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -sha256 -days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost \
+    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>"$tmp/req.log" ||
+    die "openssl req failed: $(cat "$tmp/req.log")"
+rm -f "$tmp/req.log"
+rm -rf "$OUT/certs"
+mv "$tmp" "$OUT/certs"
+CERTS=$OUT/certs
+
+SYS_LIB=$(system ldd "$OUT/bench" | awk '$1 == "libssl.so.3" && $3 ~ /^\// { print $3; exit }')
+[ -n "$SYS_LIB" ] || die "the loader finds no system libssl.so.3 for $OUT/bench"
+SYS_LIB=$(realpath "$SYS_LIB")
+[ "$SYS_LIB" != "$OUR_LIB" ] || die "the system libssl.so.3 is ours ($OUR_LIB): nothing to compare"
+
+# $1 label (system|ours), $2 round, $3 library it must map, then the runner.
+run() {
+  local label=$1 round=$2 want=$3 runner=$4
+  local out=$OUT/runs/$label.$round.out err=$OUT/runs/$label.$round.err rc=0
+  "$runner" timeout "$TIMEOUT" "$OUT/bench" "$CERTS" >"$out" 2>"$err" </dev/null || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    [ "$rc" -ne 124 ] || echo "bench: timed out after ${TIMEOUT}s" >>"$err"
+    cat "$out" "$err" >&2
+    die "$label run $round failed (exit $rc); output in $out, $err"
+  fi
+  local mapped
+  mapped=$(awk '$1 == "libssl" { print $2 }' "$out")
+  [ "$mapped" = "$want" ] ||
+    die "$label run $round mapped '$(echo "$mapped" | paste -sd' ')', wanted $want"
+  echo "round $round $label: $(awk '$1 != "libssl"' "$out" | paste -sd' ')" >&2
+}
+
+echo "bench: $ROUNDS rounds; system $SYS_LIB, ours $OUR_LIB" >&2
+for round in $(seq "$ROUNDS"); do
+  run system "$round" "$SYS_LIB" system
+  run ours "$round" "$OUR_LIB" ours
+done
+
+# Every run must report the same figures, in the same order.
+figures=$(awk '$1 != "libssl" { print $1 }' "$OUT/runs/system.1.out")
+[ -n "$figures" ] || die "no figures in $OUT/runs/system.1.out"
+for f in "$OUT"/runs/*.out; do
+  [ "$(awk '$1 != "libssl" { print $1 }' "$f")" = "$figures" ] ||
+    die "$f reports other figures than $OUT/runs/system.1.out"
+done
+
+median() { # label figure
+  awk -v f="$2" '$1 == f { print $2 }' "$OUT"/runs/"$1".*.out | sort -g |
+    awk '{ v[NR] = $1 } END { printf "%.3f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+{
+  echo "$(system openssl version), $(nproc) cores, median of $ROUNDS runs each"
+  printf '%-16s %12s %12s %16s\n' figure OpenSSL sslshim "sslshim/OpenSSL"
+  for f in $figures; do
+    awk -v f="$f" -v s="$(median system "$f")" -v o="$(median ours "$f")" 'BEGIN {
+      fmt = (s >= 10000 || o >= 10000) ? "%12.0f" : "%12.1f"
+      printf "%-16s " fmt " " fmt " %16.2f\n", f, s, o, (s > 0) ? o / s : 0
+    }'
+  done
+} | tee "$OUT/results.txt"
