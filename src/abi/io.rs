@@ -16,16 +16,13 @@ use crate::core::error::{Error, Reason};
 const SHOULD_NOT_HAVE_BEEN_CALLED: Reason = Reason(257 | (0x3 << 18));
 
 /// Runs one operation on the connection with its BIOs, the way OpenSSL's
-/// entry points do: a handshake step starts with a clean error queue, and a
-/// failure with a reason leaves that reason on it.
+/// entry points do: a failure with a reason leaves that reason on the queue
+/// (a handshake step clears the queue first: see `StepHook`).
 fn run<T>(
     ssl: &mut SSL,
     func: &'static CStr,
     op: impl FnOnce(&mut Connection, &mut BioIo) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    if ssl.conn.in_init() && ssl.conn.role() != Role::Unset {
-        err::clear();
-    }
     let r = ssl.start_if_needed().and_then(|()| {
         let mut io = ssl.io();
         op(&mut ssl.conn, &mut io)

@@ -59,6 +59,13 @@ pub fn clear() {
     unsafe { openssl_sys::ERR_clear_error() }
 }
 
+/// What OpenSSL does as a handshake step starts: a clean error queue and
+/// `errno` 0, so that what a failed step leaves is its own.
+pub fn clear_with_errno() {
+    clear();
+    unsafe { *libc::__errno_location() = 0 };
+}
+
 pub fn peek() -> c_ulong {
     unsafe { ffi::ERR_peek_error() }
 }

@@ -55,6 +55,11 @@ impl Connection {
         if self.role == Role::Unset {
             return Err(Reason::UNINITIALIZED.into());
         }
+        if self.in_init() && !matches!(self.state, State::Failed(_)) {
+            if let Some(hook) = &self.step_hook {
+                hook();
+            }
+        }
         loop {
             let conn = match &mut self.state {
                 State::Established(c) => {

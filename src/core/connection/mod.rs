@@ -98,6 +98,12 @@ impl Settings {
 /// records and before they are processed, when OpenSSL consults it.
 pub type TrustRefresh = Arc<dyn Fn() + Send + Sync>;
 
+/// Called as each handshake step starts. OpenSSL's state machine clears the
+/// error queue and `errno` there, and only there: a call refused before the
+/// handshake runs (after `SSL_shutdown`, or for a bad length) leaves the
+/// queue as the caller had it.
+pub type StepHook = Arc<dyn Fn() + Send + Sync>;
+
 pub struct Connection {
     role: Role,
     /// The roles the context's method allows.
@@ -112,6 +118,7 @@ pub struct Connection {
     /// Where the BIO stands relative to record boundaries (no read-ahead).
     boundary: RecordBoundary,
     trust_refresh: Option<TrustRefresh>,
+    step_hook: Option<StepHook>,
     /// A KeyUpdate asked for with `SSL_key_update`, sent by the next call.
     key_update: Option<KeyUpdate>,
     pub settings: Settings,
@@ -132,6 +139,7 @@ impl Connection {
             verify_result: x509_v::OK,
             boundary: RecordBoundary::default(),
             trust_refresh: None,
+            step_hook: None,
             key_update: None,
             settings: Settings::from_context(ctx),
         }
@@ -161,6 +169,10 @@ impl Connection {
 
     pub fn set_trust_refresh(&mut self, f: TrustRefresh) {
         self.trust_refresh = Some(f);
+    }
+
+    pub fn set_step_hook(&mut self, f: StepHook) {
+        self.step_hook = Some(f);
     }
 
     /// `SSL_set_connect_state`/`SSL_set_accept_state`: choose a role and start
