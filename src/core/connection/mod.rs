@@ -119,6 +119,9 @@ pub struct Connection {
     boundary: RecordBoundary,
     trust_refresh: Option<TrustRefresh>,
     step_hook: Option<StepHook>,
+    /// `SSL_shutdown` was called with a record still pending: close_notify is
+    /// owed but not queued (OpenSSL's `alert_dispatch` in that situation).
+    close_notify_deferred: bool,
     /// A KeyUpdate asked for with `SSL_key_update`, sent by the next call.
     key_update: Option<KeyUpdate>,
     pub settings: Settings,
@@ -140,6 +143,7 @@ impl Connection {
             boundary: RecordBoundary::default(),
             trust_refresh: None,
             step_hook: None,
+            close_notify_deferred: false,
             key_update: None,
             settings: Settings::from_context(ctx),
         }
@@ -193,6 +197,7 @@ impl Connection {
         self.verify_result = x509_v::OK;
         self.boundary = RecordBoundary::default();
         self.key_update = None;
+        self.close_notify_deferred = false;
     }
 
     pub fn rwstate(&self) -> RwState {

@@ -29,8 +29,22 @@ impl Connection {
         };
         if !self.shutdown.sent {
             self.shutdown.sent = true;
+            if self.write.record_pending() {
+                // OpenSSL puts no alert behind a record it has not finished
+                // sending: it keeps the close_notify back and reports
+                // WANT_WRITE from the interrupted write's state.
+                self.close_notify_deferred = true;
+                return Err(Error::WouldBlock);
+            }
             conn.send_close_notify();
             flush(conn, io, &mut self.rwstate)?;
+        } else if self.close_notify_deferred {
+            // Sending it now would mean a record of another type while an
+            // application-data record is half out, which OpenSSL's record
+            // layer refuses, fatally. The interrupted write cannot be finished
+            // either: close_notify counts as sent.
+            self.fail();
+            return Err(Reason::BAD_WRITE_RETRY.into());
         } else if conn.wants_write() {
             flush(conn, io, &mut self.rwstate)?;
         } else if !self.shutdown.received {
