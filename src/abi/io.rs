@@ -27,7 +27,7 @@ fn run<T>(
         let mut io = ssl.io();
         op(&mut ssl.conn, &mut io)
     });
-    if let Err(Error::Ssl(reason)) = r {
+    if let Some(reason) = r.as_ref().err().and_then(|e| e.reason()) {
         err::push(reason, func);
     }
     r
@@ -158,7 +158,7 @@ fn read_int(s: *mut SSL, buf: *mut c_void, num: c_int, peek: bool, func: &'stati
         }
         match read(s, buf, num as usize, peek, func) {
             Ok(n) => n as c_int,
-            Err(Error::ZeroReturn) => 0,
+            Err(Error::ZeroReturn | Error::UnexpectedEof) => 0,
             Err(_) => -1,
         }
     })
@@ -237,7 +237,7 @@ pub unsafe extern "C" fn SSL_shutdown(s: *mut SSL) -> c_int {
         match r {
             Ok(done) => c_int::from(done),
             Err(e) => {
-                if let Error::Ssl(reason) = e {
+                if let Some(reason) = e.reason() {
                     err::push(reason, c"SSL_shutdown");
                 }
                 -1

@@ -66,6 +66,22 @@ pub enum Error {
     Ssl(Reason),
     /// The peer closed the TLS stream with close_notify (`SSL_ERROR_ZERO_RETURN`).
     ZeroReturn,
+    /// The transport ended without close_notify while reading application
+    /// data: fatal, with `unexpected eof while reading` queued, and `SSL_read`
+    /// returns 0 for it (OpenSSL 3.0 passes the BIO's 0 up) where other
+    /// failures return -1.
+    UnexpectedEof,
+}
+
+impl Error {
+    /// The reason this failure leaves on the error queue, if any.
+    pub fn reason(self) -> Option<Reason> {
+        match self {
+            Error::Ssl(r) => Some(r),
+            Error::UnexpectedEof => Some(Reason::UNEXPECTED_EOF_WHILE_READING),
+            _ => None,
+        }
+    }
 }
 
 impl From<Reason> for Error {

@@ -48,7 +48,7 @@ impl Connection {
                 }
                 Err(_) => {
                     self.fail();
-                    return Err(Reason::UNEXPECTED_EOF_WHILE_READING.into());
+                    return Err(Error::UnexpectedEof);
                 }
             }
         }
