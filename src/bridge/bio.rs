@@ -6,8 +6,11 @@ use std::io;
 use libc::{c_int, c_long, c_void};
 use openssl_sys::BIO;
 
+use std::ptr;
+
 use super::err;
 use super::ffi;
+use crate::core::transport::Transport;
 
 /// One reference to a BIO; dropping it is `BIO_free_all`, as OpenSSL does when
 /// an `SSL` lets go of its BIO.
@@ -94,6 +97,17 @@ pub struct BioIo {
 
 fn retry(b: *mut BIO) -> bool {
     unsafe { ffi::BIO_test_flags(b, ffi::BIO_FLAGS_SHOULD_RETRY) != 0 }
+}
+
+impl Transport for BioIo {
+    fn readable(&self) -> Option<usize> {
+        if self.rbio.is_null() {
+            return Some(0);
+        }
+        let n =
+            unsafe { openssl_sys::BIO_ctrl(self.rbio, ffi::BIO_CTRL_PENDING, 0, ptr::null_mut()) };
+        Some(n.max(0) as usize)
+    }
 }
 
 impl io::Read for BioIo {

@@ -91,6 +91,8 @@ pub const BIO_FLAGS_SHOULD_RETRY: c_int = 0x08;
 pub const BIO_RR_CONNECT: c_int = 0x02;
 pub const BIO_RR_ACCEPT: c_int = 0x03;
 pub const BIO_TYPE_DESCRIPTOR: c_int = 0x0100;
+/// `BIO_ctrl_pending`: bytes ready to read.
+pub const BIO_CTRL_PENDING: c_int = 10;
 pub const BIO_C_SET_FD: c_int = 104;
 pub const BIO_C_GET_FD: c_int = 105;
 pub const BIO_NOCLOSE: c_long = 0;

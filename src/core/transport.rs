@@ -5,5 +5,10 @@
 
 use std::io;
 
-pub trait Transport: io::Read + io::Write {}
-impl<T: io::Read + io::Write> Transport for T {}
+pub trait Transport: io::Read + io::Write {
+    /// Bytes the read side holds now, when it can tell without reading: a
+    /// failed read would change the retry state `SSL_get_error` reports from.
+    fn readable(&self) -> Option<usize> {
+        None
+    }
+}

@@ -75,7 +75,20 @@ impl Connection {
                 State::Idle => return Err(Reason::UNINITIALIZED.into()),
                 State::Handshaking(c) => c,
             };
-            flush(conn, io, &mut self.rwstate)?;
+            match flush(conn, io, &mut self.rwstate) {
+                // rustls queues some records sooner than OpenSSL would (a TLS
+                // 1.3 client's compatibility ChangeCipherSpec right after
+                // ServerHello). When the BIO cannot take them yet, reading
+                // what the peer has sent keeps a handshake moving that
+                // OpenSSL's order would not have stalled.
+                Err(Error::WouldBlock)
+                    if conn.is_handshaking() && io.readable().is_some_and(|n| n > 0) =>
+                {
+                    self.read_records(io)?;
+                    continue;
+                }
+                r => r?,
+            }
             if !conn.is_handshaking() {
                 if let State::Handshaking(c) = mem::replace(&mut self.state, State::Idle) {
                     self.state = State::Established(c);
