@@ -12,6 +12,7 @@ use rustls::{ClientConfig, ServerConfig};
 use super::{deref, guard};
 use crate::bridge::err;
 use crate::bridge::ffi::{self, CryptoExData};
+use crate::bridge::verify::VerifyParam;
 use crate::bridge::x509::{self, Cert, PKey, Password, Store};
 use crate::core::context::{Context, Method};
 use crate::core::error::Reason;
@@ -45,8 +46,7 @@ pub extern "C" fn TLS_server_method() -> *const SSL_METHOD {
     &TLS_SERVER
 }
 
-pub type VerifyCallback =
-    Option<unsafe extern "C" fn(c_int, *mut openssl_sys::X509_STORE_CTX) -> c_int>;
+pub use crate::bridge::verify::VerifyCallback;
 
 /// What the `SSL_CTX` holds besides the core context: the application's
 /// libcrypto objects and callbacks.
@@ -61,6 +61,8 @@ pub(crate) struct CtxInner {
     pub key: Option<PKey>,
     pub password: Password,
     pub verify_callback: VerifyCallback,
+    /// `SSL_CTX_get0_param`: what connections start verifying with.
+    pub param: VerifyParam,
     pub session_cache_mode: c_long,
     pub read_ahead: c_long,
     pub quiet_shutdown: bool,
@@ -155,7 +157,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
             err::push(Reason(196), c"SSL_CTX_new_ex"); // SSL_R_NULL_SSL_METHOD_PASSED
             return std::ptr::null_mut();
         };
-        let Some(store) = Store::new() else {
+        let (Some(store), Some(param)) = (Store::new(), VerifyParam::new()) else {
             return std::ptr::null_mut();
         };
         let ctx = Arc::new(SSL_CTX {
@@ -172,6 +174,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                     userdata: std::ptr::null_mut(),
                 },
                 verify_callback: None,
+                param,
                 session_cache_mode: 2, // SSL_SESS_CACHE_SERVER
                 read_ahead: 0,
                 quiet_shutdown: false,
