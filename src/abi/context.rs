@@ -59,6 +59,8 @@ pub(crate) struct CtxInner {
     pub cert: Option<Cert>,
     pub extra_chain: Vec<Cert>,
     pub key: Option<PKey>,
+    /// Certificates and keys of the other key types (OpenSSL's other slots).
+    pub other_slots: Vec<super::cert::Slot>,
     pub password: Password,
     pub verify_callback: VerifyCallback,
     /// `SSL_CTX_get0_param`: what connections start verifying with.
@@ -169,6 +171,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 cert: None,
                 extra_chain: Vec::new(),
                 key: None,
+                other_slots: Vec::new(),
                 password: Password {
                     cb: None,
                     userdata: std::ptr::null_mut(),
