@@ -205,6 +205,8 @@ int SSL_is_init_finished(const SSL *s);
 
 int SSL_in_before(const SSL *s);
 
+int SSL_get_ex_data_X509_STORE_CTX_idx(void);
+
 void SSL_CTX_set_verify(SSL_CTX *ctx, int mode, SSL_verify_cb cb);
 
 void SSL_set_verify(SSL *s, int mode, SSL_verify_cb cb);
@@ -215,11 +217,27 @@ int SSL_get_verify_mode(const SSL *s);
 
 void SSL_CTX_set_verify_depth(SSL_CTX *ctx, int depth);
 
+int SSL_CTX_get_verify_depth(const SSL_CTX *ctx);
+
+void SSL_set_verify_depth(SSL *s, int depth);
+
+int SSL_get_verify_depth(const SSL *s);
+
+SSL_verify_cb SSL_CTX_get_verify_callback(const SSL_CTX *ctx);
+
+SSL_verify_cb SSL_get_verify_callback(const SSL *s);
+
 long SSL_get_verify_result(const SSL *s);
 
 void SSL_set_verify_result(SSL *s, long v);
 
 int SSL_set1_host(SSL *s, const char *hostname);
+
+int SSL_add1_host(SSL *s, const char *hostname);
+
+void SSL_set_hostflags(SSL *s, unsigned int flags);
+
+const char *SSL_get0_peername(SSL *s);
 
 int SSL_CTX_load_verify_file(SSL_CTX *ctx, const char *file);
 

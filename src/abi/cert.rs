@@ -21,9 +21,45 @@ const ERR_R_PEM_LIB: Reason = Reason(9 | (0x2 << 18));
 const ERR_R_ASN1_LIB: Reason = Reason(13 | (0x2 << 18));
 const BAD_SSL_FILETYPE: Reason = Reason(124);
 
+/// A certificate and key for one key type. OpenSSL keeps one per type and
+/// makes the last one set current; `cert` and `key` of the context are the
+/// current one.
+pub(crate) struct Slot {
+    kind: c_int,
+    cert: Option<Cert>,
+    key: Option<PKey>,
+}
+
+/// Makes the slot of key type `kind` current, so that a key of another type
+/// than the certificate neither fails nor replaces it, as in OpenSSL.
+fn select_slot(c: &mut CtxInner, kind: c_int) {
+    let current = c
+        .cert
+        .as_ref()
+        .map(Cert::key_kind)
+        .or(c.key.as_ref().map(PKey::kind));
+    let Some(current) = current.filter(|k| *k != kind) else {
+        return;
+    };
+    let next = match c.other_slots.iter().position(|s| s.kind == kind) {
+        Some(i) => c.other_slots.remove(i),
+        None => Slot {
+            kind,
+            cert: None,
+            key: None,
+        },
+    };
+    c.other_slots.push(Slot {
+        kind: current,
+        cert: std::mem::replace(&mut c.cert, next.cert),
+        key: std::mem::replace(&mut c.key, next.key),
+    });
+}
+
 /// Installs the certificate; a key that does not match it is dropped, as
 /// OpenSSL does, so a later matching key can be set.
 fn use_cert(c: &mut CtxInner, cert: Cert) {
+    select_slot(c, cert.key_kind());
     if let Some(k) = &c.key {
         if err::quietly(|| (!k.matches(&cert)).then_some(())).is_some() {
             c.key = None;
@@ -36,6 +72,7 @@ fn use_cert(c: &mut CtxInner, cert: Cert) {
 /// Installs the key; 0 (reason queued by libcrypto) if it does not match the
 /// certificate already set.
 fn use_key(c: &mut CtxInner, key: PKey) -> c_int {
+    select_slot(c, key.kind());
     if let Some(cert) = &c.cert {
         if !key.matches(cert) {
             return 0;
@@ -120,8 +157,9 @@ pub unsafe extern "C" fn SSL_CTX_use_certificate_chain_file(
             return 0;
         };
         let leaf = chain.remove(0);
-        c.extra_chain = chain;
         use_cert(&mut c, leaf);
+        c.extra_chain = chain;
+        c.certificates_changed();
         1
     })
 }

@@ -26,6 +26,7 @@ pub struct SSL {
     ex_data: CryptoExData,
     /// Kept for `SSL_get_peer_cert_chain`, whose result the `SSL` owns.
     pub(crate) peer_chain: Option<CertStack>,
+    pub(crate) verify: super::verify::VerifyState,
 }
 
 impl SSL {
@@ -87,6 +88,9 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             return std::ptr::null_mut();
         }
         let ctx = unsafe { SSL_CTX::share(ctx) };
+        let Some(verify) = super::verify::VerifyState::new(&ctx) else {
+            return std::ptr::null_mut();
+        };
         let mut conn = Connection::new(&ctx.lock().core);
         conn.settings.quiet_shutdown = ctx.lock().quiet_shutdown;
         conn.settings.read_ahead = ctx.lock().read_ahead != 0;
@@ -104,7 +108,9 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
                 sk: std::ptr::null_mut(),
             },
             peer_chain: None,
+            verify,
         }));
+        unsafe { super::verify::attach(ssl) };
         unsafe {
             ffi::CRYPTO_new_ex_data(
                 ffi::CRYPTO_EX_INDEX_SSL,

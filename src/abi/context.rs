@@ -12,6 +12,7 @@ use rustls::{ClientConfig, ServerConfig};
 use super::{deref, guard};
 use crate::bridge::err;
 use crate::bridge::ffi::{self, CryptoExData};
+use crate::bridge::verify::VerifyParam;
 use crate::bridge::x509::{self, Cert, PKey, Password, Store};
 use crate::core::context::{Context, Method};
 use crate::core::error::Reason;
@@ -45,8 +46,7 @@ pub extern "C" fn TLS_server_method() -> *const SSL_METHOD {
     &TLS_SERVER
 }
 
-pub type VerifyCallback =
-    Option<unsafe extern "C" fn(c_int, *mut openssl_sys::X509_STORE_CTX) -> c_int>;
+pub use crate::bridge::verify::VerifyCallback;
 
 /// What the `SSL_CTX` holds besides the core context: the application's
 /// libcrypto objects and callbacks.
@@ -59,8 +59,12 @@ pub(crate) struct CtxInner {
     pub cert: Option<Cert>,
     pub extra_chain: Vec<Cert>,
     pub key: Option<PKey>,
+    /// Certificates and keys of the other key types (OpenSSL's other slots).
+    pub other_slots: Vec<super::cert::Slot>,
     pub password: Password,
     pub verify_callback: VerifyCallback,
+    /// `SSL_CTX_get0_param`: what connections start verifying with.
+    pub param: VerifyParam,
     pub session_cache_mode: c_long,
     pub read_ahead: c_long,
     pub quiet_shutdown: bool,
@@ -155,7 +159,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
             err::push(Reason(196), c"SSL_CTX_new_ex"); // SSL_R_NULL_SSL_METHOD_PASSED
             return std::ptr::null_mut();
         };
-        let Some(store) = Store::new() else {
+        let (Some(store), Some(param)) = (Store::new(), VerifyParam::new()) else {
             return std::ptr::null_mut();
         };
         let ctx = Arc::new(SSL_CTX {
@@ -167,11 +171,13 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 cert: None,
                 extra_chain: Vec::new(),
                 key: None,
+                other_slots: Vec::new(),
                 password: Password {
                     cb: None,
                     userdata: std::ptr::null_mut(),
                 },
                 verify_callback: None,
+                param,
                 session_cache_mode: 2, // SSL_SESS_CACHE_SERVER
                 read_ahead: 0,
                 quiet_shutdown: false,

@@ -3,21 +3,80 @@
 
 use std::ffi::CStr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use libc::{c_char, c_int, c_long};
+use libc::{c_char, c_int, c_long, c_uint, c_void};
+use rustls::pki_types::CertificateDer;
 
 use super::connection::SSL;
 use super::context::{VerifyCallback, SSL_CTX};
 use super::{deref, guard, opt_cstr};
+use crate::bridge::verify::{self as bverify, ChainRequest, VerifyParam};
 use crate::bridge::x509;
+
+/// What an `SSL` verifies its peer with, as OpenSSL keeps it per connection:
+/// taken from the context at `SSL_new`, then changed by the `SSL_set_*` calls.
+pub(crate) struct VerifyState {
+    pub callback: VerifyCallback,
+    pub param: VerifyParam,
+}
+
+impl VerifyState {
+    pub fn new(ctx: &SSL_CTX) -> Option<VerifyState> {
+        let c = ctx.lock();
+        Some(VerifyState {
+            callback: c.verify_callback,
+            param: VerifyParam::inherit(&c.param)?,
+        })
+    }
+}
+
+/// Has the connection's handshake verify the peer through libcrypto.
+///
+/// # Safety
+/// `s` was just made by `SSL_new`; the check runs only while it lives, from
+/// calls on it.
+pub(crate) unsafe fn attach(s: *mut SSL) {
+    let addr = s as usize;
+    let check = Arc::new(move |chain: &[CertificateDer<'_>], server: bool| {
+        // SAFETY: the connection calls this during its own handshake, so the
+        // SSL is alive; only the fields apart from the connection are read.
+        unsafe { verify_peer(addr as *mut SSL, chain, server) }
+    });
+    unsafe { (*s).conn.set_chain_check(check) };
+}
+
+unsafe fn verify_peer(s: *mut SSL, chain: &[CertificateDer<'_>], server: bool) -> (bool, i64) {
+    let (ctx, v) = unsafe {
+        (
+            &*std::ptr::addr_of!((*s).ctx),
+            &*std::ptr::addr_of!((*s).verify),
+        )
+    };
+    // Unlocked before libcrypto runs: the callback may call into the context.
+    let store = ctx.lock().store.as_ptr();
+    let out = bverify::verify_chain(
+        &ChainRequest {
+            store,
+            param: &v.param,
+            callback: v.callback,
+            ssl: s as *mut c_void,
+            server,
+        },
+        chain,
+    );
+    (out.accepted, out.error)
+}
+
+#[export_name = "sslshim_SSL_get_ex_data_X509_STORE_CTX_idx"]
+pub extern "C" fn SSL_get_ex_data_X509_STORE_CTX_idx() -> c_int {
+    bverify::ssl_ex_index()
+}
 
 #[export_name = "sslshim_SSL_CTX_set_verify"]
 pub unsafe extern "C" fn SSL_CTX_set_verify(ctx: *mut SSL_CTX, mode: c_int, cb: VerifyCallback) {
     guard(c"SSL_CTX_set_verify", (), || {
         let ctx = deref!(c"SSL_CTX_set_verify", ctx);
-        if cb.is_some() {
-            super::ignored("the verify callback of SSL_CTX_set_verify");
-        }
         let mut c = ctx.lock();
         c.core.set_verify(mode);
         c.verify_callback = cb;
@@ -28,10 +87,11 @@ pub unsafe extern "C" fn SSL_CTX_set_verify(ctx: *mut SSL_CTX, mode: c_int, cb: 
 pub unsafe extern "C" fn SSL_set_verify(s: *mut SSL, mode: c_int, cb: VerifyCallback) {
     guard(c"SSL_set_verify", (), || {
         let ssl = deref!(c"SSL_set_verify", s);
-        if cb.is_some() {
-            super::ignored("the verify callback of SSL_set_verify");
-        }
         ssl.conn.settings.verify_mode = mode;
+        // As OpenSSL: a null callback keeps the one the SSL has.
+        if cb.is_some() {
+            ssl.verify.callback = cb;
+        }
     })
 }
 
@@ -58,10 +118,57 @@ pub unsafe extern "C" fn SSL_get_verify_mode(s: *const SSL) -> c_int {
 #[export_name = "sslshim_SSL_CTX_set_verify_depth"]
 pub unsafe extern "C" fn SSL_CTX_set_verify_depth(ctx: *mut SSL_CTX, depth: c_int) {
     guard(c"SSL_CTX_set_verify_depth", (), || {
-        deref!(c"SSL_CTX_set_verify_depth", ctx)
+        let mut c = deref!(c"SSL_CTX_set_verify_depth", ctx).lock();
+        c.core.verify_depth = depth;
+        c.param.set_depth(depth);
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_get_verify_depth"]
+pub unsafe extern "C" fn SSL_CTX_get_verify_depth(ctx: *const SSL_CTX) -> c_int {
+    guard(c"SSL_CTX_get_verify_depth", 0, || {
+        deref!(c"SSL_CTX_get_verify_depth", ctx as *mut SSL_CTX, 0)
             .lock()
-            .core
-            .verify_depth = depth;
+            .param
+            .depth()
+    })
+}
+
+#[export_name = "sslshim_SSL_set_verify_depth"]
+pub unsafe extern "C" fn SSL_set_verify_depth(s: *mut SSL, depth: c_int) {
+    guard(c"SSL_set_verify_depth", (), || {
+        deref!(c"SSL_set_verify_depth", s)
+            .verify
+            .param
+            .set_depth(depth);
+    })
+}
+
+#[export_name = "sslshim_SSL_get_verify_depth"]
+pub unsafe extern "C" fn SSL_get_verify_depth(s: *const SSL) -> c_int {
+    guard(c"SSL_get_verify_depth", 0, || {
+        deref!(c"SSL_get_verify_depth", s as *mut SSL, 0)
+            .verify
+            .param
+            .depth()
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_get_verify_callback"]
+pub unsafe extern "C" fn SSL_CTX_get_verify_callback(ctx: *const SSL_CTX) -> VerifyCallback {
+    guard(c"SSL_CTX_get_verify_callback", None, || {
+        deref!(c"SSL_CTX_get_verify_callback", ctx as *mut SSL_CTX, None)
+            .lock()
+            .verify_callback
+    })
+}
+
+#[export_name = "sslshim_SSL_get_verify_callback"]
+pub unsafe extern "C" fn SSL_get_verify_callback(s: *const SSL) -> VerifyCallback {
+    guard(c"SSL_get_verify_callback", None, || {
+        deref!(c"SSL_get_verify_callback", s as *mut SSL, None)
+            .verify
+            .callback
     })
 }
 
@@ -87,9 +194,41 @@ pub unsafe extern "C" fn SSL_set_verify_result(s: *mut SSL, v: c_long) {
 pub unsafe extern "C" fn SSL_set1_host(s: *mut SSL, hostname: *const c_char) -> c_int {
     guard(c"SSL_set1_host", 0, || {
         let ssl = deref!(c"SSL_set1_host", s, 0);
-        let host = unsafe { opt_cstr(hostname) }.map(|h| h.to_string_lossy().into_owned());
+        let host = unsafe { opt_cstr(hostname) };
+        if !ssl.verify.param.set1_host(host) {
+            return 0;
+        }
+        let host = host.map(|h| h.to_string_lossy().into_owned());
         ssl.conn.settings.verify_host = host.filter(|h| !h.is_empty());
         1
+    })
+}
+
+#[export_name = "sslshim_SSL_add1_host"]
+pub unsafe extern "C" fn SSL_add1_host(s: *mut SSL, hostname: *const c_char) -> c_int {
+    guard(c"SSL_add1_host", 0, || {
+        let ssl = deref!(c"SSL_add1_host", s, 0);
+        c_int::from(ssl.verify.param.add1_host(unsafe { opt_cstr(hostname) }))
+    })
+}
+
+#[export_name = "sslshim_SSL_set_hostflags"]
+pub unsafe extern "C" fn SSL_set_hostflags(s: *mut SSL, flags: c_uint) {
+    guard(c"SSL_set_hostflags", (), || {
+        deref!(c"SSL_set_hostflags", s)
+            .verify
+            .param
+            .set_hostflags(flags);
+    })
+}
+
+#[export_name = "sslshim_SSL_get0_peername"]
+pub unsafe extern "C" fn SSL_get0_peername(s: *mut SSL) -> *const c_char {
+    guard(c"SSL_get0_peername", std::ptr::null(), || {
+        deref!(c"SSL_get0_peername", s, std::ptr::null())
+            .verify
+            .param
+            .peername()
     })
 }
 

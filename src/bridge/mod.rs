@@ -4,4 +4,5 @@
 pub mod bio;
 pub mod err;
 pub mod ffi;
+pub mod verify;
 pub mod x509;

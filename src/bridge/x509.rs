@@ -11,6 +11,11 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use super::err;
 use super::ffi::{self, PemPasswordCb};
 
+extern "C" {
+    fn X509_get0_pubkey(x: *const X509) -> *mut EVP_PKEY;
+    fn EVP_PKEY_get_base_id(k: *const EVP_PKEY) -> c_int;
+}
+
 /// `SSL_FILETYPE_*`.
 pub const FILETYPE_PEM: c_int = 1;
 pub const FILETYPE_ASN1: c_int = 2;
@@ -61,6 +66,19 @@ impl Cert {
         self.0
     }
 
+    /// The `EVP_PKEY_*` base type of the certificate's public key, which
+    /// picks OpenSSL's certificate slot (RSA, EC, Ed25519...).
+    pub fn key_kind(&self) -> c_int {
+        unsafe {
+            let k = X509_get0_pubkey(self.0);
+            if k.is_null() {
+                0
+            } else {
+                EVP_PKEY_get_base_id(k)
+            }
+        }
+    }
+
     /// Gives the reference to the caller.
     pub fn into_raw(self) -> *mut X509 {
         let p = self.0;
@@ -101,6 +119,11 @@ impl PKey {
 
     pub fn as_ptr(&self) -> *mut EVP_PKEY {
         self.0
+    }
+
+    /// The `EVP_PKEY_*` base type, as [`Cert::key_kind`].
+    pub fn kind(&self) -> c_int {
+        unsafe { EVP_PKEY_get_base_id(self.0) }
     }
 
     /// The key as PKCS#8 DER, the one form rustls takes for every key type.

@@ -35,12 +35,20 @@ pub const VERIFY_NONE: i32 = 0;
 pub const VERIFY_PEER: i32 = 1;
 pub const VERIFY_FAIL_IF_NO_PEER_CERT: i32 = 2;
 
+/// Verifies a peer's chain (leaf first) the way the application configured
+/// it: whether the chain is accepted (a verify callback may accept a failed
+/// one), and the `X509_V_*` result to record.
+/// The flag says whether a server verifies its client.
+pub type ChainCheck = Arc<dyn Fn(&[CertificateDer<'_>], bool) -> (bool, i64) + Send + Sync>;
+
 /// What the connection under verification asks for, and where the answer goes.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Request {
     pub host: Option<String>,
     pub verify_mode: i32,
     pub result: Option<i64>,
+    /// When set, decides in place of the built-in check against the roots.
+    pub check: Option<ChainCheck>,
 }
 
 thread_local! {
@@ -186,20 +194,37 @@ impl ServerCertVerifier for OpensslServerVerifier {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        CURRENT.with(|c| {
+        let (check, host, mode) = CURRENT.with(|c| {
             let mut cur = c.borrow_mut();
             let req = cur.get_or_insert_with(|| Request {
                 verify_mode: VERIFY_PEER,
                 ..Default::default()
             });
-            let code = self.check(end_entity, intermediates, req.host.as_deref(), now);
-            req.result = Some(code);
-            if code != x509_v::OK && req.verify_mode & VERIFY_PEER != 0 {
-                Err(tls_error_for(code))
-            } else {
-                Ok(ServerCertVerified::assertion())
+            (req.check.clone(), req.host.clone(), req.verify_mode)
+        });
+        // The application's callback runs from here: no borrow is held.
+        let (accepted, code) = match check {
+            Some(check) => {
+                let mut chain = Vec::with_capacity(intermediates.len() + 1);
+                chain.push(end_entity.clone());
+                chain.extend(intermediates.iter().cloned());
+                check(&chain, false)
             }
-        })
+            None => {
+                let code = self.check(end_entity, intermediates, host.as_deref(), now);
+                (code == x509_v::OK, code)
+            }
+        };
+        CURRENT.with(|c| {
+            if let Some(req) = c.borrow_mut().as_mut() {
+                req.result = Some(code);
+            }
+        });
+        if !accepted && mode & VERIFY_PEER != 0 {
+            Err(tls_error_for(code))
+        } else {
+            Ok(ServerCertVerified::assertion())
+        }
     }
 
     fn verify_tls12_signature(

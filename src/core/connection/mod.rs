@@ -10,7 +10,7 @@ use rustls::{ClientConfig, ServerConfig};
 use super::context::{Context, Method, TLS1_2_VERSION, TLS1_3_VERSION};
 use super::error::{reason_for_tls_error, Error};
 use super::record_reader::RecordBoundary;
-use super::verify::x509_v;
+use super::verify::{self, x509_v};
 use super::write_state::{SendFragment, WriteState};
 
 mod handshake;
@@ -118,6 +118,7 @@ pub struct Connection {
     /// Where the BIO stands relative to record boundaries (no read-ahead).
     boundary: RecordBoundary,
     trust_refresh: Option<TrustRefresh>,
+    pub(super) chain_check: Option<verify::ChainCheck>,
     step_hook: Option<StepHook>,
     /// `SSL_shutdown` was called with a record still pending: close_notify is
     /// owed but not queued (OpenSSL's `alert_dispatch` in that situation).
@@ -142,6 +143,7 @@ impl Connection {
             verify_result: x509_v::OK,
             boundary: RecordBoundary::default(),
             trust_refresh: None,
+            chain_check: None,
             step_hook: None,
             close_notify_deferred: false,
             key_update: None,
@@ -173,6 +175,10 @@ impl Connection {
 
     pub fn set_trust_refresh(&mut self, f: TrustRefresh) {
         self.trust_refresh = Some(f);
+    }
+
+    pub fn set_chain_check(&mut self, f: verify::ChainCheck) {
+        self.chain_check = Some(f);
     }
 
     pub fn set_step_hook(&mut self, f: StepHook) {

@@ -47,6 +47,7 @@ impl Connection {
                 host: self.settings.verify_host.clone(),
                 verify_mode: self.settings.verify_mode,
                 result: None,
+                check: self.chain_check.clone(),
             });
             let processed = conn.process_new_packets();
             if let Some(code) = scope.finish() {
