@@ -63,7 +63,8 @@ pub(crate) struct CtxInner {
     pub verify_callback: VerifyCallback,
     pub session_cache_mode: c_long,
     pub read_ahead: c_long,
-    pub quiet_shutdown: bool,
+    /// Any int, returned as given (OpenSSL keeps the value, not a flag).
+    pub quiet_shutdown: c_int,
 }
 
 impl CtxInner {
@@ -174,7 +175,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 verify_callback: None,
                 session_cache_mode: 2, // SSL_SESS_CACHE_SERVER
                 read_ahead: 0,
-                quiet_shutdown: false,
+                quiet_shutdown: 0,
             }),
             ex_data: Mutex::new(CryptoExData {
                 ctx: std::ptr::null_mut(),

@@ -21,6 +21,7 @@ pub mod init;
 pub mod io;
 pub mod key_update;
 pub mod session;
+pub mod shutdown;
 pub mod state;
 pub mod verify;
 

@@ -72,7 +72,8 @@ pub struct Settings {
     pub sni: Option<String>,
     pub verify_host: Option<String>,
     pub send_fragment: SendFragment,
-    pub quiet_shutdown: bool,
+    /// `SSL_set_quiet_shutdown`'s value as given; nonzero means quiet.
+    pub quiet_shutdown: i32,
     /// `SSL_set_read_ahead`: let rustls take all the BIO has, not one record.
     pub read_ahead: bool,
 }
@@ -86,7 +87,7 @@ impl Settings {
             sni: None,
             verify_host: None,
             send_fragment: ctx.send_fragment,
-            quiet_shutdown: false,
+            quiet_shutdown: 0,
             read_ahead: false,
         }
     }

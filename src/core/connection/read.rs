@@ -18,6 +18,11 @@ impl Connection {
             return Err(Reason::UNINITIALIZED.into());
         }
         self.rwstate = RwState::Nothing;
+        // OpenSSL answers from the flag alone, so `SSL_set_shutdown` and a
+        // quiet shutdown end reading too, before any handshake.
+        if self.shutdown.received {
+            return Err(Error::ZeroReturn);
+        }
         if self.in_init() {
             self.handshake(io)?;
         }
