@@ -271,6 +271,21 @@ impl Connection {
         self.state = State::Handshaking(conn);
     }
 
+    /// Whether an EOF without close_notify is taken as close_notify
+    /// (`SSL_OP_IGNORE_UNEXPECTED_EOF`). If so OpenSSL sets the shutdown flags
+    /// to exactly "received", dropping "sent", and the caller sees
+    /// `SSL_ERROR_ZERO_RETURN`.
+    fn eof_as_close_notify(&mut self) -> bool {
+        if self.settings.options & crate::core::options::IGNORE_UNEXPECTED_EOF == 0 {
+            return false;
+        }
+        self.shutdown = ShutdownFlags {
+            sent: false,
+            received: true,
+        };
+        true
+    }
+
     /// A fatal failure at start, such as a server with no certificate.
     pub fn fail(&mut self) {
         self.state = match mem::replace(&mut self.state, State::Idle) {

@@ -52,6 +52,9 @@ impl Connection {
                     self.read_records(io)?;
                 }
                 Err(_) => {
+                    if self.eof_as_close_notify() {
+                        return Err(Error::ZeroReturn);
+                    }
                     self.fail();
                     return Err(Error::UnexpectedEof);
                 }

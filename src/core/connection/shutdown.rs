@@ -78,7 +78,11 @@ impl Connection {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.read_records(io)?;
                 }
-                Err(_) => return Err(Reason::UNEXPECTED_EOF_WHILE_READING.into()),
+                Err(_) if self.eof_as_close_notify() => return Ok(()),
+                Err(_) => {
+                    self.fail();
+                    return Err(Reason::UNEXPECTED_EOF_WHILE_READING.into());
+                }
             }
         }
     }
