@@ -187,6 +187,12 @@ int SSL_key_update(SSL *s, int updatetype);
 
 int SSL_get_key_update_type(const SSL *s);
 
+uint64_t SSL_set_options(SSL *s, uint64_t op);
+
+uint64_t SSL_clear_options(SSL *s, uint64_t op);
+
+uint64_t SSL_get_options(const SSL *s);
+
 void SSL_SESSION_free(SSL_SESSION *sess);
 
 int SSL_set_session(SSL *s, SSL_SESSION *sess);

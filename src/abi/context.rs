@@ -89,14 +89,21 @@ impl CtxInner {
         self.store_seen = None;
     }
 
-    pub fn client_config(&mut self) -> Result<Arc<ClientConfig>, Reason> {
+    /// The configuration for a connection whose options are `opts`.
+    pub fn client_config(&mut self, opts: u64) -> Result<Arc<ClientConfig>, Reason> {
         self.sync_roots();
-        self.core.client_config()
+        match self.core.for_options(opts) {
+            Some(mut c) => c.client_config(),
+            None => self.core.client_config(),
+        }
     }
 
-    pub fn server_config(&mut self) -> Result<Arc<ServerConfig>, Reason> {
+    pub fn server_config(&mut self, opts: u64) -> Result<Arc<ServerConfig>, Reason> {
         self.sync_roots();
-        self.core.server_config()
+        match self.core.for_options(opts) {
+            Some(mut c) => c.server_config(),
+            None => self.core.server_config(),
+        }
     }
 
     /// Hands the certificate, its chain and the key to the core as DER.
