@@ -173,6 +173,8 @@ fn read_ex(
     func: &'static CStr,
 ) -> c_int {
     guard(func, 0, || match read(s, buf, num, peek, func) {
+        // A read of nothing is not a success for OpenSSL's `_ex` forms.
+        Ok(0) => 0,
         Ok(n) => {
             if let Some(o) = unsafe { out.as_mut() } {
                 *o = n;
