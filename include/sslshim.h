@@ -183,6 +183,20 @@ int SSL_get_error(const SSL *s, int ret_code);
  */
 int SSL_want(const SSL *s);
 
+int SSL_key_update(SSL *s, int updatetype);
+
+int SSL_get_key_update_type(const SSL *s);
+
+uint64_t SSL_set_options(SSL *s, uint64_t op);
+
+uint64_t SSL_clear_options(SSL *s, uint64_t op);
+
+uint64_t SSL_get_options(const SSL *s);
+
+void SSL_SESSION_free(SSL_SESSION *sess);
+
+int SSL_set_session(SSL *s, SSL_SESSION *sess);
+
 int SSL_get_shutdown(const SSL *s);
 
 void SSL_set_shutdown(SSL *s, int mode);
@@ -191,13 +205,9 @@ void SSL_set_quiet_shutdown(SSL *s, int mode);
 
 void SSL_CTX_set_quiet_shutdown(SSL_CTX *ctx, int mode);
 
-int SSL_key_update(SSL *s, int updatetype);
+int SSL_get_quiet_shutdown(const SSL *s);
 
-int SSL_get_key_update_type(const SSL *s);
-
-void SSL_SESSION_free(SSL_SESSION *sess);
-
-int SSL_set_session(SSL *s, SSL_SESSION *sess);
+int SSL_CTX_get_quiet_shutdown(const SSL_CTX *ctx);
 
 int SSL_in_init(const SSL *s);
 

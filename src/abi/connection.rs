@@ -56,11 +56,11 @@ impl SSL {
             let mut ctx = self.ctx.lock();
             match role {
                 Role::Client => ctx
-                    .client_config()
+                    .client_config(self.conn.settings.options)
                     .map_err(Error::Ssl)
                     .and_then(|c| self.conn.start_client(c)),
                 _ => ctx
-                    .server_config()
+                    .server_config(self.conn.settings.options)
                     .map_err(Error::Ssl)
                     .and_then(|c| self.conn.start_server(c)),
             }

@@ -67,7 +67,8 @@ pub(crate) struct CtxInner {
     pub param: VerifyParam,
     pub session_cache_mode: c_long,
     pub read_ahead: c_long,
-    pub quiet_shutdown: bool,
+    /// Any int, returned as given (OpenSSL keeps the value, not a flag).
+    pub quiet_shutdown: c_int,
 }
 
 impl CtxInner {
@@ -92,14 +93,21 @@ impl CtxInner {
         self.store_seen = None;
     }
 
-    pub fn client_config(&mut self) -> Result<Arc<ClientConfig>, Reason> {
+    /// The configuration for a connection whose options are `opts`.
+    pub fn client_config(&mut self, opts: u64) -> Result<Arc<ClientConfig>, Reason> {
         self.sync_roots();
-        self.core.client_config()
+        match self.core.for_options(opts) {
+            Some(mut c) => c.client_config(),
+            None => self.core.client_config(),
+        }
     }
 
-    pub fn server_config(&mut self) -> Result<Arc<ServerConfig>, Reason> {
+    pub fn server_config(&mut self, opts: u64) -> Result<Arc<ServerConfig>, Reason> {
         self.sync_roots();
-        self.core.server_config()
+        match self.core.for_options(opts) {
+            Some(mut c) => c.server_config(),
+            None => self.core.server_config(),
+        }
     }
 
     /// Hands the certificate, its chain and the key to the core as DER.
@@ -180,7 +188,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 param,
                 session_cache_mode: 2, // SSL_SESS_CACHE_SERVER
                 read_ahead: 0,
-                quiet_shutdown: false,
+                quiet_shutdown: 0,
             }),
             ex_data: Mutex::new(CryptoExData {
                 ctx: std::ptr::null_mut(),

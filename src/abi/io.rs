@@ -9,7 +9,7 @@ use super::connection::SSL;
 use super::{deref, guard};
 use crate::bridge::bio::{ssl_get_error, BioIo, ErrorInputs};
 use crate::bridge::err;
-use crate::core::connection::{Connection, Role, RwState, ShutdownFlags};
+use crate::core::connection::{Connection, Role, RwState};
 use crate::core::error::{Error, Reason};
 
 /// `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED`, flagged fatal and common.
@@ -173,6 +173,8 @@ fn read_ex(
     func: &'static CStr,
 ) -> c_int {
     guard(func, 0, || match read(s, buf, num, peek, func) {
+        // A read of nothing is not a success for OpenSSL's `_ex` forms.
+        Ok(0) => 0,
         Ok(n) => {
             if let Some(o) = unsafe { out.as_mut() } {
                 *o = n;
@@ -275,45 +277,5 @@ pub unsafe extern "C" fn SSL_want(s: *const SSL) -> c_int {
             RwState::Writing => 2,
             RwState::Reading => 3,
         }
-    })
-}
-
-#[export_name = "sslshim_SSL_get_shutdown"]
-pub unsafe extern "C" fn SSL_get_shutdown(s: *const SSL) -> c_int {
-    guard(c"SSL_get_shutdown", 0, || {
-        deref!(c"SSL_get_shutdown", s as *mut SSL, 0)
-            .conn
-            .shutdown_flags()
-            .bits()
-    })
-}
-
-#[export_name = "sslshim_SSL_set_shutdown"]
-pub unsafe extern "C" fn SSL_set_shutdown(s: *mut SSL, mode: c_int) {
-    guard(c"SSL_set_shutdown", (), || {
-        let ssl = deref!(c"SSL_set_shutdown", s);
-        ssl.conn.set_shutdown_flags(ShutdownFlags::from_bits(mode));
-    })
-}
-
-#[export_name = "sslshim_SSL_set_quiet_shutdown"]
-pub unsafe extern "C" fn SSL_set_quiet_shutdown(s: *mut SSL, mode: c_int) {
-    guard(c"SSL_set_quiet_shutdown", (), || {
-        deref!(c"SSL_set_quiet_shutdown", s)
-            .conn
-            .settings
-            .quiet_shutdown = mode != 0;
-    })
-}
-
-#[export_name = "sslshim_SSL_CTX_set_quiet_shutdown"]
-pub unsafe extern "C" fn SSL_CTX_set_quiet_shutdown(
-    ctx: *mut super::context::SSL_CTX,
-    mode: c_int,
-) {
-    guard(c"SSL_CTX_set_quiet_shutdown", (), || {
-        deref!(c"SSL_CTX_set_quiet_shutdown", ctx)
-            .lock()
-            .quiet_shutdown = mode != 0;
     })
 }

@@ -20,7 +20,9 @@ pub mod ctrl;
 pub mod init;
 pub mod io;
 pub mod key_update;
+pub mod options;
 pub mod session;
+pub mod shutdown;
 pub mod state;
 pub mod verify;
 

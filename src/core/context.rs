@@ -11,6 +11,7 @@ use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedProtocolVersion
 
 use super::cipher::{self, CIPHERS};
 use super::error::Reason;
+use super::options;
 use super::verify::{self, OpensslServerVerifier, Roots};
 use super::write_state::SendFragment;
 
@@ -65,6 +66,8 @@ pub struct Context {
     tls13_suites: Option<Vec<rustls::CipherSuite>>,
     client: Option<Arc<ClientConfig>>,
     server: Option<Arc<ServerConfig>>,
+    /// The `options::CONFIG` bits the cached configurations were built with.
+    built_options: u64,
 }
 
 impl Context {
@@ -72,7 +75,8 @@ impl Context {
         Self {
             method,
             mode: mode::DEFAULT,
-            options: 0,
+            options: options::DEFAULT,
+            built_options: options::DEFAULT & options::CONFIG,
             verify_mode: verify::VERIFY_NONE,
             verify_depth: -1,
             send_fragment: SendFragment::default(),
@@ -184,10 +188,11 @@ impl Context {
             self.max_version
         };
         let mut out = Vec::new();
-        if lo <= TLS1_3_VERSION && hi >= TLS1_3_VERSION {
+        let off = |bit| self.options & bit != 0;
+        if lo <= TLS1_3_VERSION && hi >= TLS1_3_VERSION && !off(options::NO_TLSV1_3) {
             out.push(&rustls::version::TLS13);
         }
-        if lo <= TLS1_2_VERSION && hi >= TLS1_2_VERSION {
+        if lo <= TLS1_2_VERSION && hi >= TLS1_2_VERSION && !off(options::NO_TLSV1_2) {
             out.push(&rustls::version::TLS12);
         }
         if out.is_empty() {
@@ -206,7 +211,7 @@ impl Context {
             };
             list.as_ref().is_none_or(|l| l.contains(&s))
         };
-        let cipher_suites = CIPHERS
+        let mut cipher_suites: Vec<_> = CIPHERS
             .iter()
             .filter(|c| allowed(c.suite))
             .filter_map(|c| {
@@ -216,14 +221,49 @@ impl Context {
                     .copied()
             })
             .collect();
+        // The order is the preference: TLS 1.3 suites first, each group in
+        // the order its list gave (rustls offers and, without
+        // SSL_OP_CIPHER_SERVER_PREFERENCE, accepts in the client's order).
+        let rank = |s: rustls::CipherSuite| {
+            let tls13 = cipher::lookup(s).is_some_and(|c| c.is_tls13());
+            let list = if tls13 {
+                &self.tls13_suites
+            } else {
+                &self.tls12_suites
+            };
+            let pos = list.as_ref().and_then(|l| l.iter().position(|x| *x == s));
+            (!tls13, pos.unwrap_or(usize::MAX))
+        };
+        cipher_suites.sort_by_key(|s| rank(s.suite()));
         Arc::new(CryptoProvider {
             cipher_suites,
             ..base
         })
     }
 
+    /// The configurations follow the option bits they depend on, whether set
+    /// on the context or, for one connection, on its `SSL`.
+    fn follow_options(&mut self) {
+        if self.options & options::CONFIG != self.built_options {
+            self.changed();
+            self.built_options = self.options & options::CONFIG;
+        }
+    }
+
+    /// A copy to build one connection's configuration from, when its options
+    /// differ from the context's where configurations depend on them.
+    pub fn for_options(&self, opts: u64) -> Option<Context> {
+        if (opts ^ self.options) & options::CONFIG == 0 {
+            return None;
+        }
+        let mut c = self.clone();
+        c.options = opts;
+        Some(c)
+    }
+
     /// The shared client configuration, built on first use.
     pub fn client_config(&mut self) -> Result<Arc<ClientConfig>, Reason> {
+        self.follow_options();
         if let Some(c) = &self.client {
             return Ok(c.clone());
         }
@@ -251,6 +291,7 @@ impl Context {
 
     /// The shared server configuration, built on first use.
     pub fn server_config(&mut self) -> Result<Arc<ServerConfig>, Reason> {
+        self.follow_options();
         if let Some(c) = &self.server {
             return Ok(c.clone());
         }
@@ -278,6 +319,7 @@ impl Context {
             .with_single_cert(self.chain.clone(), key.clone_key())
             .map_err(|_| Reason::NO_SHARED_CIPHER)?;
         config.alpn_protocols = self.alpn.clone();
+        config.ignore_client_order = self.options & options::CIPHER_SERVER_PREFERENCE != 0;
         let config = Arc::new(config);
         self.server = Some(config.clone());
         Ok(config)

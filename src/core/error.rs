@@ -9,6 +9,7 @@ use super::reason_table::REASONS;
 pub struct Reason(pub u32);
 
 impl Reason {
+    pub const APPLICATION_DATA_AFTER_CLOSE_NOTIFY: Reason = Reason(291);
     pub const BAD_LENGTH: Reason = Reason(271);
     pub const BAD_WRITE_RETRY: Reason = Reason(127);
     pub const BIO_NOT_SET: Reason = Reason(128);

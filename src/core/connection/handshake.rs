@@ -96,6 +96,12 @@ impl Connection {
                 return Ok(());
             }
             if self.read_records(io)? == 0 {
+                if self.eof_as_close_notify() {
+                    // -1 with nothing queued: SSL_get_error answers
+                    // ZERO_RETURN from the flags.
+                    self.fail();
+                    return Err(Error::Transport);
+                }
                 self.fail();
                 return Err(Reason::UNEXPECTED_EOF_WHILE_READING.into());
             }

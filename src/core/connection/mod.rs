@@ -72,7 +72,8 @@ pub struct Settings {
     pub sni: Option<String>,
     pub verify_host: Option<String>,
     pub send_fragment: SendFragment,
-    pub quiet_shutdown: bool,
+    /// `SSL_set_quiet_shutdown`'s value as given; nonzero means quiet.
+    pub quiet_shutdown: i32,
     /// `SSL_set_read_ahead`: let rustls take all the BIO has, not one record.
     pub read_ahead: bool,
 }
@@ -86,7 +87,7 @@ impl Settings {
             sni: None,
             verify_host: None,
             send_fragment: ctx.send_fragment,
-            quiet_shutdown: false,
+            quiet_shutdown: 0,
             read_ahead: false,
         }
     }
@@ -274,6 +275,21 @@ impl Connection {
         // outgoing queue never needs a cap (and a cap would split a record).
         conn.set_buffer_limit(None);
         self.state = State::Handshaking(conn);
+    }
+
+    /// Whether an EOF without close_notify is taken as close_notify
+    /// (`SSL_OP_IGNORE_UNEXPECTED_EOF`). If so OpenSSL sets the shutdown flags
+    /// to exactly "received", dropping "sent", and the caller sees
+    /// `SSL_ERROR_ZERO_RETURN`.
+    fn eof_as_close_notify(&mut self) -> bool {
+        if self.settings.options & crate::core::options::IGNORE_UNEXPECTED_EOF == 0 {
+            return false;
+        }
+        self.shutdown = ShutdownFlags {
+            sent: false,
+            received: true,
+        };
+        true
     }
 
     /// A fatal failure at start, such as a server with no certificate.

@@ -17,7 +17,7 @@ impl Connection {
         if self.in_init() {
             return Err(Reason::SHUTDOWN_WHILE_IN_INIT.into());
         }
-        if self.settings.quiet_shutdown {
+        if self.settings.quiet_shutdown != 0 {
             self.shutdown = ShutdownFlags {
                 sent: true,
                 received: true,
@@ -53,10 +53,15 @@ impl Connection {
         Ok(self.shutdown.sent && self.shutdown.received)
     }
 
-    /// Reads until the peer's close_notify, dropping application data.
+    /// Reads until the peer's close_notify. Application data in its place is
+    /// fatal, as in OpenSSL, whose shutdown reads no data for anyone; the
+    /// close_notify already sent keeps any alert from going out.
     fn await_close_notify(&mut self, io: &mut dyn Transport) -> Result<(), Error> {
-        let mut scratch = [0u8; 4096];
-        self.peeked.clear();
+        let mut scratch = [0u8; 1];
+        if !self.peeked.is_empty() {
+            self.fail();
+            return Err(Reason::APPLICATION_DATA_AFTER_CLOSE_NOTIFY.into());
+        }
         loop {
             let State::Established(conn) = &mut self.state else {
                 return Err(Error::Transport);
@@ -66,11 +71,18 @@ impl Connection {
                     self.shutdown.received = true;
                     return Ok(());
                 }
-                Ok(_) => {}
+                Ok(_) => {
+                    self.fail();
+                    return Err(Reason::APPLICATION_DATA_AFTER_CLOSE_NOTIFY.into());
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.read_records(io)?;
                 }
-                Err(_) => return Err(Reason::UNEXPECTED_EOF_WHILE_READING.into()),
+                Err(_) if self.eof_as_close_notify() => return Ok(()),
+                Err(_) => {
+                    self.fail();
+                    return Err(Reason::UNEXPECTED_EOF_WHILE_READING.into());
+                }
             }
         }
     }
