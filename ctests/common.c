@@ -363,12 +363,26 @@ static void untrack_child(pid_t pid) {
             children[i] = 0;
 }
 
-pid_t ct_spawn_openssl(char *const args[], int in_fd, int out_fd) {
+static pid_t fork_flushed(void) {
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
     if (pid < 0)
         ct_fatal("fork: %s", strerror(errno));
+    return pid;
+}
+
+pid_t ct_fork(void) {
+    pid_t pid = fork_flushed();
+    if (pid == 0) {
+        signal(SIGALRM, SIG_DFL);
+        alarm(CT_WATCHDOG_SECONDS);
+    }
+    return pid;
+}
+
+pid_t ct_spawn_openssl(char *const args[], int in_fd, int out_fd) {
+    pid_t pid = fork_flushed();
     if (pid == 0) {
         unsetenv("LD_PRELOAD");
         unsetenv("LD_LIBRARY_PATH");
@@ -413,15 +427,16 @@ void ct_wait_listening(int port, pid_t pid, int timeout_ms) {
     ct_fatal("nothing listens on 127.0.0.1:%d after %d ms", port, timeout_ms);
 }
 
-int ct_wait_child(pid_t pid, int timeout_s) {
+/* 1 when pid ended by itself, 0 when it was killed after timeout_s, -1 when
+ * waitpid failed; *st is the wait status where there is one. */
+static int reap(pid_t pid, int timeout_s, int *st) {
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
-        int st;
-        pid_t r = waitpid(pid, &st, WNOHANG);
+        pid_t r = waitpid(pid, st, WNOHANG);
         if (r == pid) {
             untrack_child(pid);
-            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            return 1;
         }
         if (r < 0 && errno != EINTR) {
             untrack_child(pid);
@@ -429,14 +444,26 @@ int ct_wait_child(pid_t pid, int timeout_s) {
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
         if (now.tv_sec - start.tv_sec >= timeout_s) {
-            ct_log("peer %d still running after %d s, killing it", (int)pid, timeout_s);
+            ct_log("child %d still running after %d s, killing it", (int)pid, timeout_s);
             kill(pid, SIGKILL);
-            waitpid(pid, NULL, 0);
+            r = waitpid(pid, st, 0);
             untrack_child(pid);
-            return -1;
+            return r == pid ? 0 : -1;
         }
         usleep(5000);
     }
+}
+
+int ct_wait_child(pid_t pid, int timeout_s) {
+    int st;
+    if (reap(pid, timeout_s, &st) != 1)
+        return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int ct_wait_status(pid_t pid, int timeout_s) {
+    int st;
+    return reap(pid, timeout_s, &st) >= 0 ? st : -1;
 }
 
 void ct_server_start(ct_server *srv, const char *tag, int naccept) {
@@ -467,17 +494,66 @@ void ct_server_finish(ct_server *srv) {
     srv->stdin_fd = -1;
 }
 
+void ct_server_wait_received(const ct_server *srv, size_t len) {
+    struct stat st;
+    for (int waited = 0; waited < 10000; waited += 5) {
+        if (stat(srv->out_path, &st) == 0 && (size_t)st.st_size >= len)
+            return;
+        usleep(5000);
+    }
+    ct_fatal("%s did not reach %zu bytes", srv->out_path, len);
+}
+
+void ct_s_client_start(ct_s_client *cl, const char *tag, const char *in_path, int sndbuf,
+                       int nonblocking) {
+    int port;
+    int lfd = ct_tcp_listen(&port);
+    char connect_arg[32];
+    snprintf(connect_arg, sizeof connect_arg, "127.0.0.1:%d", port);
+    char *args[] = {"openssl", "s_client", "-connect", connect_arg, "-CAfile", (char *)ct_cert("ca.pem"),
+                    "-verify_return_error", "-verify_hostname", "localhost", "-servername", "localhost",
+                    "-quiet", "-nocommands", NULL};
+    cl->out_path = ct_tmpfile(tag);
+    int in = in_path ? open(in_path, O_RDONLY | O_CLOEXEC) : -1;
+    int out = open(cl->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if ((in_path && in < 0) || out < 0)
+        ct_fatal("s_client files: %s", strerror(errno));
+    cl->pid = ct_spawn_openssl(args, in, out);
+    if (in >= 0)
+        close(in);
+    close(out);
+    cl->fd = ct_tcp_accept(lfd, 20);
+    close(lfd);
+    if ((sndbuf > 0 && setsockopt(cl->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) != 0) ||
+        (nonblocking && fcntl(cl->fd, F_SETFL, fcntl(cl->fd, F_GETFL) | O_NONBLOCK) != 0))
+        ct_fatal("socket options: %s", strerror(errno));
+}
+
+void ct_s_client_finish(ct_s_client *cl, const unsigned char *sent, size_t sent_len) {
+    close(cl->fd);
+    cl->fd = -1;
+    printf("s_client exit %d\n", ct_wait_child(cl->pid, 20));
+    ct_report_file("s_client received", cl->out_path, sent, sent_len);
+}
+
 /* ---- errors ---- */
 
-void ct_print_errors(void) {
+void ct_print_errors_of(const char *who) {
+    const char *sep = who ? " " : "";
     unsigned long e;
     int n = 0;
+    if (!who)
+        who = "";
     while ((e = ERR_get_error()) != 0) {
-        printf("err lib=%d reason=%d\n", ERR_GET_LIB(e), ERR_GET_REASON(e));
+        printf("%s%serr lib=%d reason=%d\n", who, sep, ERR_GET_LIB(e), ERR_GET_REASON(e));
         n++;
     }
     if (n == 0)
-        printf("err none\n");
+        printf("%s%serr none\n", who, sep);
+}
+
+void ct_print_errors(void) {
+    ct_print_errors_of(NULL);
 }
 
 const char *ct_ssl_error_name(int e) {
@@ -505,6 +581,12 @@ int ct_print_ssl_error(const char *what, SSL *ssl, int ret) {
     return e;
 }
 
+int ct_print_outcome(const char *what, SSL *ssl, int ret) {
+    int e = ct_print_ssl_error(what, ssl, ret);
+    ct_print_errors();
+    return e;
+}
+
 void ct_print_session(const char *who, SSL *ssl) {
     const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
     printf("%s version %s\n", who, SSL_get_version(ssl));
@@ -522,6 +604,79 @@ int ct_wait_io(SSL *ssl, int fd, int ret) {
     if (wait_fd(fd, e == SSL_ERROR_WANT_WRITE, 20) <= 0)
         ct_fatal("socket not ready within 20 s (%s)", ct_ssl_error_name(e));
     return 1;
+}
+
+int ct_write_retry(SSL *ssl, int fd, const void *buf, int len, ct_retries *count) {
+    int r;
+    while ((r = SSL_write(ssl, buf, len)) <= 0) {
+        int e = SSL_get_error(ssl, r);
+        if (count) {
+            count->want_read += e == SSL_ERROR_WANT_READ;
+            count->want_write += e == SSL_ERROR_WANT_WRITE;
+        }
+        if (!ct_wait_io(ssl, fd, r))
+            break;
+    }
+    return r;
+}
+
+size_t ct_write_chunks(SSL *ssl, int fd, const unsigned char *data, size_t total, const int *sizes,
+                       size_t nsizes) {
+    ct_retries retries = {0, 0};
+    size_t sent = 0;
+    for (size_t k = 0; sent < total; k++) {
+        int len = sizes[k % nsizes];
+        if ((size_t)len > total - sent)
+            len = (int)(total - sent);
+        int n = ct_write_retry(ssl, fd, data + sent, len, &retries);
+        if (n != len) {
+            ct_print_outcome("SSL_write", ssl, n);
+            break;
+        }
+        sent += n;
+    }
+    ct_log("SSL_write retries: %ld after WANT_WRITE, %ld after WANT_READ", retries.want_write,
+           retries.want_read);
+    return sent;
+}
+
+static int handshake(const char *what, int (*step)(SSL *), SSL *ssl, int fd) {
+    int r;
+    while ((r = step(ssl)) != 1 && ct_wait_io(ssl, fd, r))
+        ;
+    if (ct_print_ssl_error(what, ssl, r) != SSL_ERROR_NONE)
+        ct_print_errors();
+    return r;
+}
+
+int ct_connect(SSL *ssl, int fd) {
+    return handshake("SSL_connect", SSL_connect, ssl, fd);
+}
+
+int ct_accept(SSL *ssl, int fd) {
+    return handshake("SSL_accept", SSL_accept, ssl, fd);
+}
+
+int ct_exchange_close_notify(SSL *ssl, int fd) {
+    int r;
+    while ((r = SSL_shutdown(ssl)) < 0 && ct_wait_io(ssl, fd, r))
+        ;
+    printf("SSL_shutdown ret=%d\n", r);
+    if (r < 0)
+        ct_print_errors();
+    char buf[256];
+    int n;
+    while ((n = SSL_read(ssl, buf, sizeof buf)) <= 0 && ct_wait_io(ssl, fd, n))
+        ;
+    ct_print_ssl_error("SSL_read after shutdown", ssl, n);
+    return r;
+}
+
+void ct_close_session(SSL *ssl, int fd) {
+    ct_exchange_close_notify(ssl, fd);
+    printf("SSL_get_shutdown %d\n", SSL_get_shutdown(ssl));
+    printf("SSL_shutdown again ret=%d\n", SSL_shutdown(ssl));
+    ct_print_errors();
 }
 
 SSL_CTX *ct_client_ctx(int verify_mode) {
@@ -544,6 +699,41 @@ SSL_CTX *ct_server_ctx(void) {
            SSL_CTX_use_PrivateKey_file(ctx, ct_cert("server.key"), SSL_FILETYPE_PEM));
     printf("server check_private_key %d\n", SSL_CTX_check_private_key(ctx));
     return ctx;
+}
+
+SSL *ct_client_ssl(SSL_CTX *ctx, int fd, const char *host, int show) {
+    SSL *ssl = SSL_new(ctx);
+    if (!ssl)
+        ct_fatal("SSL_new failed");
+    int r = SSL_set_fd(ssl, fd);
+    if (show & CT_SHOW_FD)
+        printf("SSL_set_fd %d\n", r);
+    r = SSL_set1_host(ssl, host);
+    if (show & CT_SHOW_HOST)
+        printf("SSL_set1_host %d\n", r);
+    long sni = SSL_set_tlsext_host_name(ssl, "localhost");
+    if (show & CT_SHOW_HOST)
+        printf("SSL_set_tlsext_host_name %ld\n", sni);
+    return ssl;
+}
+
+void ct_conn_open(ct_conn *c, const char *tag, int sndbuf, int nonblocking, int show) {
+    ct_server_start(&c->srv, tag, 1);
+    c->ctx = ct_client_ctx(SSL_VERIFY_PEER);
+    c->fd = ct_tcp_connect(c->srv.port, sndbuf, nonblocking);
+    c->ssl = ct_client_ssl(c->ctx, c->fd, "localhost", show);
+}
+
+void ct_conn_close(ct_conn *c, const unsigned char *sent, size_t sent_len) {
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    ct_server_finish(&c->srv);
+    ct_report_file("s_server received", c->srv.out_path, sent, sent_len);
+    SSL_free(c->ssl);
+    SSL_CTX_free(c->ctx);
+    c->ssl = NULL;
+    c->ctx = NULL;
 }
 
 /* ---- in-process pairs ---- */

@@ -103,6 +103,33 @@ void ct_server_start(ct_server *srv, const char *tag, int naccept);
 /* Waits (bounded) for s_server to exit, prints "s_server exit N", closes its
  * stdin. */
 void ct_server_finish(ct_server *srv);
+/*
+ * Waits (bounded) until out_path holds len bytes: s_server has read them off
+ * its socket, so none of them is still queued between us and it.
+ */
+void ct_server_wait_received(const ct_server *srv, size_t len);
+
+/*
+ * `openssl s_client` as the peer of a server under test: it connects to a
+ * socket of ours, verifies localhost against the test CA (any verification
+ * error ends it) and sends SNI.  With -quiet it ignores EOF on its stdin and
+ * leaves only when our close_notify arrives.  Its stdin is in_path (NULL:
+ * /dev/null); what it receives lands raw in a scratch file named tag.
+ * Returns once its connection is accepted; fd is our end, with sndbuf and
+ * nonblocking meaning what they do for ct_tcp_connect, applied once the
+ * connection is accepted.
+ */
+typedef struct {
+    pid_t pid;
+    int fd;
+    const char *out_path;
+} ct_s_client;
+void ct_s_client_start(ct_s_client *cl, const char *tag, const char *in_path, int sndbuf,
+                       int nonblocking);
+/* Closes fd (the peer may be waiting for EOF), waits (bounded) for s_client,
+ * prints "s_client exit N", then reports out_path against sent as
+ * "s_client received" (ct_report_file). */
+void ct_s_client_finish(ct_s_client *cl, const unsigned char *sent, size_t sent_len);
 
 /* Waits (bounded) until something listens on 127.0.0.1:port, without
  * connecting: a probe connection would use up one of s_server's -naccept. */
@@ -110,12 +137,28 @@ void ct_wait_listening(int port, pid_t pid, int timeout_ms);
 /* Bounded wait.  Returns the exit status, 128+signal, or -1 after a timeout
  * (the child is then killed). */
 int ct_wait_child(pid_t pid, int timeout_s);
+/* Bounded wait returning the raw wait status; after a timeout the child is
+ * killed, and the status says so (SIGKILL).  -1 if waitpid fails. */
+int ct_wait_status(pid_t pid, int timeout_s);
+/*
+ * fork() with stdio flushed first, so that nothing buffered is written twice.
+ * The child gets a watchdog of its own (the parent's alarm does not carry
+ * over) with SIGALRM at its default, so a hung child dies by itself; it
+ * should end with _exit.
+ */
+pid_t ct_fork(void);
 
 /* Drains the error queue: one "err lib=L reason=R" line per entry, or
  * "err none". */
 void ct_print_errors(void);
+/* The same with every line prefixed by "<who> ", for a second party whose
+ * report shares the test's stdout. */
+void ct_print_errors_of(const char *who);
 /* Prints "<what> ret=R ssl_error=E (NAME)" and returns E. */
 int ct_print_ssl_error(const char *what, SSL *ssl, int ret);
+/* ct_print_ssl_error, then the error queue as ct_print_errors, so that the
+ * queue is empty for the next call; returns E. */
+int ct_print_outcome(const char *what, SSL *ssl, int ret);
 const char *ct_ssl_error_name(int e);
 
 /* Prints version, cipher, verify result and peer-certificate presence. */
@@ -128,9 +171,82 @@ void ct_print_session(const char *who, SSL *ssl);
  */
 int ct_wait_io(SSL *ssl, int fd, int ret);
 
+/* WANT_READ/WANT_WRITE counts; they depend on scheduling, so they are only
+ * logged. */
+typedef struct {
+    long want_read, want_write;
+} ct_retries;
+/*
+ * SSL_write(buf, len), repeated with the same arguments while ct_wait_io
+ * allows (a blocking fd never asks); returns the last result.  count, when
+ * not NULL, accumulates the retries.
+ */
+int ct_write_retry(SSL *ssl, int fd, const void *buf, int len, ct_retries *count);
+/*
+ * Writes total bytes of data in calls of sizes[0], sizes[1], ... (cycling,
+ * the last cut short), each as ct_write_retry.  A call that does not write
+ * its whole length is printed as ct_print_outcome("SSL_write") and ends the
+ * loop.  Returns the bytes written; the retries go to stderr.
+ */
+size_t ct_write_chunks(SSL *ssl, int fd, const unsigned char *data, size_t total, const int *sizes,
+                       size_t nsizes);
+
+/*
+ * The handshake as SSL_connect / SSL_accept, repeated while ct_wait_io
+ * allows, so that one call serves blocking and nonblocking sockets.  Prints
+ * "SSL_connect ret=R ssl_error=E (NAME)" (or SSL_accept) and, when it
+ * failed, the error queue.  Returns the call's last result.
+ */
+int ct_connect(SSL *ssl, int fd);
+int ct_accept(SSL *ssl, int fd);
+
+/*
+ * Sends our close_notify and reads until the peer's, each call repeated
+ * while ct_wait_io allows.  Prints "SSL_shutdown ret=R" (with the error
+ * queue when it failed, so that it cannot leak into a later report) and
+ * "SSL_read after shutdown ret=R ssl_error=E (NAME)".  Returns SSL_shutdown's
+ * result.
+ */
+int ct_exchange_close_notify(SSL *ssl, int fd);
+/* ct_exchange_close_notify, then "SSL_get_shutdown N", a second SSL_shutdown
+ * ("SSL_shutdown again ret=R", the state once both close_notify are through)
+ * and the error queue. */
+void ct_close_session(SSL *ssl, int fd);
+
 /* Client and server contexts with the test PKI. */
 SSL_CTX *ct_client_ctx(int verify_mode);
 SSL_CTX *ct_server_ctx(void);
+
+/* Which setup results ct_client_ssl prints: CT_SHOW_FD "SSL_set_fd N",
+ * CT_SHOW_HOST "SSL_set1_host N" and "SSL_set_tlsext_host_name N". */
+#define CT_SHOW_FD 1
+#define CT_SHOW_HOST 2
+/*
+ * A new SSL of ctx on the connected socket fd, to verify the server's name
+ * against host (SSL_set1_host) and to send SNI for localhost, the name in
+ * the test certificate.  Nothing is sent yet, so modes may still be set
+ * before the handshake.  The SSL does not own fd.
+ */
+SSL *ct_client_ssl(SSL_CTX *ctx, int fd, const char *host, int show);
+
+/*
+ * A client of the library under test and its own s_server: ct_server_start
+ * (tag, one accept), ct_client_ctx(SSL_VERIFY_PEER), ct_tcp_connect(sndbuf,
+ * nonblocking) and ct_client_ssl for localhost.  Nothing is sent yet.
+ */
+typedef struct {
+    ct_server srv;
+    SSL_CTX *ctx;
+    SSL *ssl;
+    int fd;
+} ct_conn;
+void ct_conn_open(ct_conn *c, const char *tag, int sndbuf, int nonblocking, int show);
+/*
+ * Closes fd (unless the test set it to -1), waits for s_server
+ * (ct_server_finish), reports what it received against sent as "s_server
+ * received" (ct_report_file) and frees the SSL and its context.
+ */
+void ct_conn_close(ct_conn *c, const unsigned char *sent, size_t sent_len);
 
 /*
  * A client and a server of the library under test in one process, joined by

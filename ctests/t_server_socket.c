@@ -19,7 +19,7 @@ int main(int argc, char **argv) {
     unsigned char *up = ct_alloc_data(UP, 303), *down = ct_alloc_data(DOWN, 304);
     ct_report_sent("s_client sends", up, UP);
     ct_report_sent("server sends", down, DOWN);
-    const char *in_path = ct_tmpfile("s_client.in"), *out_path = ct_tmpfile("s_client.out");
+    const char *in_path = ct_tmpfile("s_client.in");
     ct_write_file(in_path, up, UP);
 
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
@@ -28,28 +28,11 @@ int main(int argc, char **argv) {
     printf("check_private_key %d\n", SSL_CTX_check_private_key(ctx));
     ct_print_errors();
 
-    int port;
-    int lfd = ct_tcp_listen(&port);
-    char connect_arg[32];
-    snprintf(connect_arg, sizeof connect_arg, "127.0.0.1:%d", port);
-    char *args[] = {"openssl", "s_client", "-connect", connect_arg, "-CAfile", (char *)ct_cert("ca.pem"),
-                    "-verify_return_error", "-verify_hostname", "localhost", "-servername", "localhost",
-                    "-quiet", "-nocommands", NULL};
-    int in = open(in_path, O_RDONLY | O_CLOEXEC);
-    int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (in < 0 || out < 0)
-        ct_fatal("s_client files: %s", strerror(errno));
-    pid_t pid = ct_spawn_openssl(args, in, out);
-    close(in);
-    close(out);
-    int fd = ct_tcp_accept(lfd, 20);
-    close(lfd);
-
+    ct_s_client peer;
+    ct_s_client_start(&peer, "s_client.out", in_path, 0, 0);
     SSL *ssl = SSL_new(ctx);
-    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, fd));
-    int r = SSL_accept(ssl);
-    if (ct_print_ssl_error("SSL_accept", ssl, r) != SSL_ERROR_NONE)
-        ct_print_errors();
+    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, peer.fd));
+    int r = ct_accept(ssl, peer.fd);
     printf("SSL_is_server %d\n", SSL_is_server(ssl));
     ct_print_session("server", ssl);
 
@@ -61,8 +44,7 @@ int main(int argc, char **argv) {
             len = (int)(UP - n);
         int m = SSL_read(ssl, got + n, len);
         if (m <= 0) {
-            ct_print_ssl_error("SSL_read", ssl, m);
-            ct_print_errors();
+            ct_print_outcome("SSL_read", ssl, m);
             break;
         }
         n += m;
@@ -70,31 +52,12 @@ int main(int argc, char **argv) {
     ct_report_buffer("server received", got, n, up, UP);
 
     size_t sent = 0;
-    for (int k = 0; r == 1 && sent < DOWN; k++) {
-        int len = write_sizes[k % (sizeof write_sizes / sizeof *write_sizes)];
-        if ((size_t)len > DOWN - sent)
-            len = (int)(DOWN - sent);
-        int m = SSL_write(ssl, down + sent, len);
-        if (m != len) {
-            ct_print_ssl_error("SSL_write", ssl, m);
-            ct_print_errors();
-            break;
-        }
-        sent += m;
-    }
+    if (r == 1)
+        sent = ct_write_chunks(ssl, peer.fd, down, DOWN, write_sizes, sizeof write_sizes / sizeof *write_sizes);
     printf("SSL_write total %zu\n", sent);
 
-    printf("SSL_shutdown ret=%d\n", SSL_shutdown(ssl));
-    char byte;
-    r = SSL_read(ssl, &byte, 1);
-    ct_print_ssl_error("SSL_read after shutdown", ssl, r);
-    printf("SSL_get_shutdown %d\n", SSL_get_shutdown(ssl));
-    printf("SSL_shutdown again ret=%d\n", SSL_shutdown(ssl));
-    ct_print_errors();
-    close(fd);
-
-    printf("s_client exit %d\n", ct_wait_child(pid, 20));
-    ct_report_file("s_client received", out_path, down, DOWN);
+    ct_close_session(ssl, peer.fd);
+    ct_s_client_finish(&peer, down, DOWN);
 
     SSL_free(ssl);
     SSL_CTX_free(ctx);

@@ -24,15 +24,11 @@ static void attempt(const char *label, int verify_mode, const char *host, const 
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     printf("load_verify_locations %d\n", SSL_CTX_load_verify_locations(ctx, ct_cert(ca_file), NULL));
     SSL_CTX_set_verify(ctx, verify_mode, NULL);
-    SSL *ssl = SSL_new(ctx);
     int fd = ct_tcp_connect(srv.port, 0, 0);
-    SSL_set_fd(ssl, fd);
-    printf("SSL_set1_host %d\n", SSL_set1_host(ssl, host));
-    printf("SSL_set_tlsext_host_name %ld\n", SSL_set_tlsext_host_name(ssl, "localhost"));
+    SSL *ssl = ct_client_ssl(ctx, fd, host, CT_SHOW_HOST);
 
     int r = SSL_connect(ssl);
-    ct_print_ssl_error("SSL_connect", ssl, r);
-    ct_print_errors();
+    ct_print_outcome("SSL_connect", ssl, r);
     printf("verify_result %ld (%s)\n", SSL_get_verify_result(ssl),
            X509_verify_cert_error_string(SSL_get_verify_result(ssl)));
     X509 *peer = SSL_get1_peer_certificate(ssl);

@@ -97,8 +97,7 @@ static void write_all(SSL *ssl, int fd, const unsigned char *data, const struct 
                 break;
         }
         if (r <= 0) {
-            ct_print_ssl_error(c->ex ? "SSL_write_ex" : "SSL_write", ssl, r);
-            ct_print_errors();
+            ct_print_outcome(c->ex ? "SSL_write_ex" : "SSL_write", ssl, r);
             o->failed = 1;
             break;
         }
@@ -147,95 +146,33 @@ static void set_mode(SSL *ssl, const struct wcase *c) {
     printf("partial write mode %s\n", (SSL_get_mode(ssl) & SSL_MODE_ENABLE_PARTIAL_WRITE) ? "on" : "off");
 }
 
-/* Sends our close_notify, then reads until the peer's. */
-static void finish_session(SSL *ssl, int fd) {
-    int r;
-    while ((r = SSL_shutdown(ssl)) < 0 && ct_wait_io(ssl, fd, r))
-        ;
-    printf("SSL_shutdown ret=%d\n", r);
-    if (r < 0)
-        ct_print_errors();
-    char buf[256];
-    int n;
-    while ((n = SSL_read(ssl, buf, sizeof buf)) <= 0 && ct_wait_io(ssl, fd, n))
-        ;
-    ct_print_ssl_error("SSL_read after shutdown", ssl, n);
-    printf("SSL_get_shutdown %d\n", SSL_get_shutdown(ssl));
-    printf("SSL_shutdown again ret=%d\n", SSL_shutdown(ssl));
-    ct_print_errors();
-}
-
 static void as_client(const struct wcase *c, const unsigned char *data, const char *tag) {
-    ct_server srv;
-    ct_server_start(&srv, tag, 1);
-    SSL_CTX *ctx = ct_client_ctx(SSL_VERIFY_PEER);
-    SSL *ssl = SSL_new(ctx);
-    int fd = ct_tcp_connect(srv.port, c->nonblocking ? SMALL_SNDBUF : 0, c->nonblocking);
-    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, fd));
-    SSL_set1_host(ssl, "localhost");
-    SSL_set_tlsext_host_name(ssl, "localhost");
-    set_mode(ssl, c);
-
-    int r;
-    while ((r = SSL_connect(ssl)) != 1 && ct_wait_io(ssl, fd, r))
-        ;
-    if (ct_print_ssl_error("SSL_connect", ssl, r) != SSL_ERROR_NONE) {
-        ct_print_errors();
-    } else {
+    ct_conn conn;
+    ct_conn_open(&conn, tag, c->nonblocking ? SMALL_SNDBUF : 0, c->nonblocking, CT_SHOW_FD);
+    set_mode(conn.ssl, c);
+    if (ct_connect(conn.ssl, conn.fd) == 1) {
         struct outcome o;
-        write_all(ssl, fd, data, c, srv.pid, &o);
+        write_all(conn.ssl, conn.fd, data, c, conn.srv.pid, &o);
         report(c, &o);
-        finish_session(ssl, fd);
+        ct_close_session(conn.ssl, conn.fd);
     }
-    close(fd);
-    ct_server_finish(&srv);
-    ct_report_file("s_server received", srv.out_path, data, TOTAL);
-    SSL_free(ssl);
-    SSL_CTX_free(ctx);
+    ct_conn_close(&conn, data, TOTAL);
 }
 
 static void as_server(const struct wcase *c, const unsigned char *data, const char *tag) {
-    const char *out_path = ct_tmpfile(tag);
     SSL_CTX *ctx = ct_server_ctx();
-    int port;
-    int lfd = ct_tcp_listen(&port);
-    char connect_arg[32];
-    snprintf(connect_arg, sizeof connect_arg, "127.0.0.1:%d", port);
-    /* -quiet implies -ign_eof: s_client stays until our close_notify. */
-    char *args[] = {"openssl", "s_client", "-connect", connect_arg, "-CAfile", (char *)ct_cert("ca.pem"),
-                    "-verify_return_error", "-verify_hostname", "localhost", "-servername", "localhost",
-                    "-quiet", "-nocommands", NULL};
-    int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (out < 0)
-        ct_fatal("s_client output: %s", strerror(errno));
-    pid_t pid = ct_spawn_openssl(args, -1, out);
-    close(out);
-    int fd = ct_tcp_accept(lfd, 20);
-    close(lfd);
-    if (c->nonblocking) {
-        int sndbuf = SMALL_SNDBUF;
-        if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) != 0 ||
-            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0)
-            ct_fatal("socket options: %s", strerror(errno));
-    }
-
+    ct_s_client peer;
+    ct_s_client_start(&peer, tag, NULL, c->nonblocking ? SMALL_SNDBUF : 0, c->nonblocking);
     SSL *ssl = SSL_new(ctx);
-    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, fd));
+    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, peer.fd));
     set_mode(ssl, c);
-    int r;
-    while ((r = SSL_accept(ssl)) != 1 && ct_wait_io(ssl, fd, r))
-        ;
-    if (ct_print_ssl_error("SSL_accept", ssl, r) != SSL_ERROR_NONE) {
-        ct_print_errors();
-    } else {
+    if (ct_accept(ssl, peer.fd) == 1) {
         struct outcome o;
-        write_all(ssl, fd, data, c, pid, &o);
+        write_all(ssl, peer.fd, data, c, peer.pid, &o);
         report(c, &o);
-        finish_session(ssl, fd);
+        ct_close_session(ssl, peer.fd);
     }
-    close(fd);
-    printf("s_client exit %d\n", ct_wait_child(pid, 20));
-    ct_report_file("s_client received", out_path, data, TOTAL);
+    ct_s_client_finish(&peer, data, TOTAL);
     SSL_free(ssl);
     SSL_CTX_free(ctx);
 }

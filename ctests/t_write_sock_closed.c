@@ -18,8 +18,6 @@
 #define _GNU_SOURCE
 #include "common.h"
 
-#include <stdarg.h>
-#include <signal.h>
 #include <sys/wait.h>
 
 #define HELLO_LEN 100
@@ -40,9 +38,7 @@ static void write_ex_report(const char *what, SSL *ssl, const void *buf, size_t 
 }
 
 static void write_report(const char *what, SSL *ssl, const void *buf, int len) {
-    int r = SSL_write(ssl, buf, len);
-    ct_print_ssl_error(what, ssl, r);
-    ct_print_errors();
+    ct_print_outcome(what, ssl, SSL_write(ssl, buf, len));
 }
 
 static void after_own_shutdown(void) {
@@ -51,17 +47,10 @@ static void after_own_shutdown(void) {
     unsigned char *more = ct_alloc_data(AFTER_A, 502);
     ct_report_sent("sent before shutdown", hello, HELLO_LEN);
 
-    ct_server srv;
-    ct_server_start(&srv, "own_shutdown.out", 1);
-    SSL_CTX *ctx = ct_client_ctx(SSL_VERIFY_PEER);
-    SSL *ssl = SSL_new(ctx);
-    int fd = ct_tcp_connect(srv.port, 0, 0);
-    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, fd));
-    SSL_set1_host(ssl, "localhost");
-    SSL_set_tlsext_host_name(ssl, "localhost");
-    int r = SSL_connect(ssl);
-    if (ct_print_ssl_error("SSL_connect", ssl, r) != SSL_ERROR_NONE)
-        ct_print_errors();
+    ct_conn c;
+    ct_conn_open(&c, "own_shutdown.out", 0, 0, CT_SHOW_FD);
+    SSL *ssl = c.ssl;
+    ct_connect(ssl, c.fd);
     printf("SSL_write before shutdown ret=%d\n", SSL_write(ssl, hello, HELLO_LEN));
 
     printf("SSL_shutdown ret=%d\n", SSL_shutdown(ssl));
@@ -73,70 +62,33 @@ static void after_own_shutdown(void) {
 
     /* s_server answers our close_notify with its own. */
     char buf[256];
-    int n = SSL_read(ssl, buf, sizeof buf);
-    ct_print_ssl_error("SSL_read after shutdown", ssl, n);
-    ct_print_errors();
+    ct_print_outcome("SSL_read after shutdown", ssl, SSL_read(ssl, buf, sizeof buf));
     printf("SSL_shutdown again ret=%d\n", SSL_shutdown(ssl));
     printf("SSL_get_shutdown %d\n", SSL_get_shutdown(ssl));
     write_report("SSL_write after both close_notify", ssl, more, AFTER_A);
     write_ex_report("SSL_write_ex after both close_notify", ssl, more, AFTER_A);
 
-    close(fd);
-    ct_server_finish(&srv);
-    ct_report_file("s_server received", srv.out_path, hello, HELLO_LEN);
-    SSL_free(ssl);
-    SSL_CTX_free(ctx);
+    ct_conn_close(&c, hello, HELLO_LEN);
     free(hello);
     free(more);
 }
 
 /* ---- case 2: the peer, in a forked child ---- */
 
-static int report_fd = -1;
-
-static void peer_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void peer_say(const char *fmt, ...) {
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line - 1, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if (n > (int)sizeof line - 2)
-        n = (int)sizeof line - 2;
-    line[n++] = '\n';
-    (void)!write(report_fd, line, (size_t)n);
-}
-
-static void peer_errors(void) {
-    unsigned long e;
-    int n = 0;
-    while ((e = ERR_get_error()) != 0) {
-        peer_say("peer err lib=%d reason=%d", ERR_GET_LIB(e), ERR_GET_REASON(e));
-        n++;
-    }
-    if (n == 0)
-        peer_say("peer err none");
-}
-
-static void peer_ssl_error(const char *what, SSL *ssl, int ret) {
-    int e = SSL_get_error(ssl, ret);
-    peer_say("peer %s ret=%d ssl_error=%d (%s)", what, ret, e, ct_ssl_error_name(e));
-}
-
 /*
  * Server side of case 2: close_notify after the client's greeting, then read
- * everything until the client's close_notify, saving it to out_path.
+ * everything until the client's close_notify, saving it to out_path.  Runs in
+ * a child whose stdout is the report pipe, unbuffered so that _exit loses
+ * nothing.
  */
 static void peer_main(int lfd, SSL_CTX *ctx, const char *out_path) {
     int fd = ct_tcp_accept(lfd, 20);
     SSL *ssl = SSL_new(ctx);
     SSL_set_fd(ssl, fd);
     int r = SSL_accept(ssl);
-    peer_ssl_error("SSL_accept", ssl, r);
+    ct_print_ssl_error("peer SSL_accept", ssl, r);
     if (r != 1) {
-        peer_errors();
+        ct_print_errors_of("peer");
         _exit(1);
     }
     unsigned char buf[16384];
@@ -144,14 +96,14 @@ static void peer_main(int lfd, SSL_CTX *ctx, const char *out_path) {
     while (got < HELLO_LEN) {
         int n = SSL_read(ssl, buf + got, (int)(HELLO_LEN - got));
         if (n <= 0) {
-            peer_ssl_error("SSL_read of the greeting", ssl, n);
-            peer_errors();
+            ct_print_ssl_error("peer SSL_read of the greeting", ssl, n);
+            ct_print_errors_of("peer");
             _exit(1);
         }
         got += (size_t)n;
     }
-    peer_say("peer greeting bytes=%zu", got);
-    peer_say("peer SSL_shutdown ret=%d", SSL_shutdown(ssl));
+    printf("peer greeting bytes=%zu\n", got);
+    printf("peer SSL_shutdown ret=%d\n", SSL_shutdown(ssl));
 
     FILE *out = fopen(out_path, "wb");
     if (!out)
@@ -163,11 +115,11 @@ static void peer_main(int lfd, SSL_CTX *ctx, const char *out_path) {
         total += (size_t)n;
     }
     fclose(out);
-    peer_say("peer read after its close_notify: bytes=%zu", total);
-    peer_ssl_error("SSL_read at the end", ssl, n);
-    peer_errors();
-    peer_say("peer SSL_get_shutdown %d", SSL_get_shutdown(ssl));
-    peer_say("peer SSL_shutdown again ret=%d", SSL_shutdown(ssl));
+    printf("peer read after its close_notify: bytes=%zu\n", total);
+    ct_print_ssl_error("peer SSL_read at the end", ssl, n);
+    ct_print_errors_of("peer");
+    printf("peer SSL_get_shutdown %d\n", SSL_get_shutdown(ssl));
+    printf("peer SSL_shutdown again ret=%d\n", SSL_shutdown(ssl));
     SSL_free(ssl);
     close(fd);
     _exit(0);
@@ -186,42 +138,28 @@ static void after_peer_close_notify(void) {
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0)
         ct_fatal("pipe: %s", strerror(errno));
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid < 0)
-        ct_fatal("fork: %s", strerror(errno));
+    pid_t pid = ct_fork();
     if (pid == 0) {
-        /* The parent's watchdog does not cover this process; its own does. */
-        signal(SIGALRM, SIG_DFL);
-        alarm(CT_WATCHDOG_SECONDS);
         close(p[0]);
-        report_fd = p[1];
+        if (dup2(p[1], STDOUT_FILENO) < 0)
+            _exit(1);
+        setvbuf(stdout, NULL, _IONBF, 0);
         peer_main(lfd, sctx, out_path);
     }
     close(p[1]);
     close(lfd);
 
     SSL_CTX *ctx = ct_client_ctx(SSL_VERIFY_PEER);
-    SSL *ssl = SSL_new(ctx);
     int fd = ct_tcp_connect(port, 0, 0);
-    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, fd));
-    SSL_set1_host(ssl, "localhost");
-    SSL_set_tlsext_host_name(ssl, "localhost");
-    int r = SSL_connect(ssl);
-    if (ct_print_ssl_error("SSL_connect", ssl, r) != SSL_ERROR_NONE)
-        ct_print_errors();
+    SSL *ssl = ct_client_ssl(ctx, fd, "localhost", CT_SHOW_FD);
+    ct_connect(ssl, fd);
     printf("SSL_write greeting ret=%d\n", SSL_write(ssl, hello, HELLO_LEN));
 
     char buf[256];
-    int n = SSL_read(ssl, buf, sizeof buf);
-    ct_print_ssl_error("SSL_read", ssl, n);
-    ct_print_errors();
+    ct_print_outcome("SSL_read", ssl, SSL_read(ssl, buf, sizeof buf));
     printf("SSL_get_shutdown %d\n", SSL_get_shutdown(ssl));
 
-    r = SSL_write(ssl, data, AFTER_A);
-    ct_print_ssl_error("SSL_write after ZERO_RETURN", ssl, r);
-    ct_print_errors();
+    write_report("SSL_write after ZERO_RETURN", ssl, data, AFTER_A);
     write_ex_report("SSL_write_ex after ZERO_RETURN", ssl, data + AFTER_A, AFTER_B);
 
     printf("SSL_shutdown ret=%d\n", SSL_shutdown(ssl));
@@ -229,16 +167,7 @@ static void after_peer_close_notify(void) {
     printf("SSL_get_shutdown %d\n", SSL_get_shutdown(ssl));
     close(fd);
 
-    int st = -1;
-    for (int waited = 0; waitpid(pid, &st, WNOHANG) != pid; waited += 10) {
-        if (waited >= 20000) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &st, 0);
-            ct_log("peer still running after 20 s, killed");
-            break;
-        }
-        usleep(10000);
-    }
+    int st = ct_wait_status(pid, 20);
     if (WIFEXITED(st))
         printf("peer exit %d\n", WEXITSTATUS(st));
     else

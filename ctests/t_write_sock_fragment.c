@@ -18,21 +18,14 @@ static void run(const char *tag, long max_fragment, long split_fragment, uint64_
     printf("== max_send_fragment %ld, split_send_fragment %ld\n", max_fragment, split_fragment);
     unsigned char *data = ct_alloc_data(TOTAL, seed);
     ct_report_sent("sent", data, TOTAL);
-    ct_server srv;
-    ct_server_start(&srv, tag, 1);
-    SSL_CTX *ctx = ct_client_ctx(SSL_VERIFY_PEER);
-    SSL *ssl = SSL_new(ctx);
-    int fd = ct_tcp_connect(srv.port, 0, 0);
-    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, fd));
-    SSL_set1_host(ssl, "localhost");
-    SSL_set_tlsext_host_name(ssl, "localhost");
+    ct_conn c;
+    ct_conn_open(&c, tag, 0, 0, CT_SHOW_FD);
+    SSL *ssl = c.ssl;
     SSL_set_mode(ssl, SSL_MODE_ENABLE_PARTIAL_WRITE);
     printf("SSL_set_max_send_fragment %ld\n", SSL_set_max_send_fragment(ssl, max_fragment));
     if (split_fragment)
         printf("SSL_set_split_send_fragment %ld\n", SSL_set_split_send_fragment(ssl, split_fragment));
-    int r = SSL_connect(ssl);
-    if (ct_print_ssl_error("SSL_connect", ssl, r) != SSL_ERROR_NONE)
-        ct_print_errors();
+    int r = ct_connect(ssl, c.fd);
 
     size_t record = (size_t)(split_fragment ? split_fragment : max_fragment);
     size_t sent = 0;
@@ -52,8 +45,7 @@ static void run(const char *tag, long max_fragment, long split_fragment, uint64_
             done = n > 0 ? (size_t)n : 0;
         }
         if (n <= 0) {
-            ct_print_ssl_error(k % 2 ? "SSL_write_ex" : "SSL_write", ssl, n);
-            ct_print_errors();
+            ct_print_outcome(k % 2 ? "SSL_write_ex" : "SSL_write", ssl, n);
             break;
         }
         calls++;
@@ -68,15 +60,8 @@ static void run(const char *tag, long max_fragment, long split_fragment, uint64_
     }
     printf("write total=%zu calls=%ld each one %zu-byte record: %s\n", sent, calls, record,
            exact ? "yes" : "no");
-    printf("SSL_shutdown ret=%d\n", SSL_shutdown(ssl));
-    char buf[64];
-    r = SSL_read(ssl, buf, sizeof buf);
-    ct_print_ssl_error("SSL_read after shutdown", ssl, r);
-    close(fd);
-    ct_server_finish(&srv);
-    ct_report_file("s_server received", srv.out_path, data, TOTAL);
-    SSL_free(ssl);
-    SSL_CTX_free(ctx);
+    ct_exchange_close_notify(ssl, c.fd);
+    ct_conn_close(&c, data, TOTAL);
     free(data);
 }
 

@@ -29,7 +29,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #define DATA_LEN 3000
@@ -66,16 +65,6 @@ static const char *signal_name(int s) {
     }
 }
 
-static void wait_file_size(const char *path, off_t size) {
-    struct stat st;
-    for (int waited = 0; waited < 10000; waited += 5) {
-        if (stat(path, &st) == 0 && st.st_size >= size)
-            return;
-        usleep(5000);
-    }
-    ct_fatal("%s did not reach %lld bytes", path, (long long)size);
-}
-
 /* revents for fd once one of events (or POLLERR/POLLHUP) is set; 0 on timeout. */
 static short wait_poll(int fd, short events, int timeout_ms) {
     struct pollfd p = {fd, events, 0};
@@ -90,6 +79,20 @@ static void failed_write(const char *what, SSL *ssl, int r, int err) {
     int e = SSL_get_error(ssl, r);
     printf("%s ret=%d ssl_error=%d (%s) errno=%s\n", what, r, e, ct_ssl_error_name(e), errno_name(err));
     ct_print_errors();
+}
+
+/* errno is cleared first, so that what it holds afterwards tells whether
+ * the library went to the socket at all and what the socket said. */
+static void write_with_errno(const char *what, SSL *ssl, const void *buf, int len) {
+    errno = 0;
+    int r = SSL_write(ssl, buf, len);
+    failed_write(what, ssl, r, errno);
+}
+
+static void shutdown_with_errno(const char *what, SSL *ssl) {
+    errno = 0;
+    int r = SSL_shutdown(ssl);
+    failed_write(what, ssl, r, errno);
 }
 
 /*
@@ -115,22 +118,16 @@ static void wait_all_acked(int fd) {
 /* Our client up to its failing write; returns only if SIGPIPE did not end it. */
 static void write_until_failure(ct_server *srv, const unsigned char *data, enum departure how) {
     SSL_CTX *ctx = ct_client_ctx(SSL_VERIFY_PEER);
-    SSL *ssl = SSL_new(ctx);
     int fd = ct_tcp_connect(srv->port, 0, 0);
-    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, fd));
-    SSL_set1_host(ssl, "localhost");
-    SSL_set_tlsext_host_name(ssl, "localhost");
-    int r = SSL_connect(ssl);
-    if (ct_print_ssl_error("SSL_connect", ssl, r) != SSL_ERROR_NONE) {
-        ct_print_errors();
+    SSL *ssl = ct_client_ssl(ctx, fd, "localhost", CT_SHOW_FD);
+    if (ct_connect(ssl, fd) != 1)
         return;
-    }
     if (how == ABORTIVE && kill(srv->pid, SIGSTOP) != 0)
         ct_fatal("stop s_server: %s", strerror(errno));
     printf("SSL_write ret=%d\n", SSL_write(ssl, data, DATA_LEN));
 
     if (how == GRACEFUL)
-        wait_file_size(srv->out_path, DATA_LEN);
+        ct_server_wait_received(srv, DATA_LEN);
     else
         wait_all_acked(fd);
     if (kill(srv->pid, SIGKILL) != 0)
@@ -147,7 +144,7 @@ static void write_until_failure(ct_server *srv, const unsigned char *data, enum 
     for (int i = 0; i < MAX_WRITES; i++) {
         const unsigned char *chunk = data + (size_t)i * CHUNK;
         errno = 0;
-        r = SSL_write(ssl, chunk, CHUNK);
+        int r = SSL_write(ssl, chunk, CHUNK);
         int err = errno;
         if (r > 0) {
             accepted++;
@@ -163,19 +160,12 @@ static void write_until_failure(ct_server *srv, const unsigned char *data, enum 
         printf("writes accepted after the close: %d\n", accepted);
         failed_write("SSL_write after the reset", ssl, r, err);
         /* The record stays pending; repeating the call retries it. */
-        errno = 0;
-        r = SSL_write(ssl, chunk, CHUNK);
-        err = errno;
-        failed_write("SSL_write repeated", ssl, r, err);
-        /* The failed record is still pending ahead of any close_notify;
-         * errno tells whether the library went to the socket at all. */
+        write_with_errno("SSL_write repeated", ssl, chunk, CHUNK);
+        /* The failed record is still pending ahead of any close_notify. */
         for (int k = 1; k <= 2; k++) {
-            errno = 0;
-            r = SSL_shutdown(ssl);
-            err = errno;
             char what[64];
             snprintf(what, sizeof what, "SSL_shutdown #%d after the failure", k);
-            failed_write(what, ssl, r, err);
+            shutdown_with_errno(what, ssl);
             printf("SSL_get_shutdown %d\n", SSL_get_shutdown(ssl));
         }
         break;
@@ -203,32 +193,16 @@ static void sigpipe_default(const unsigned char *data, enum departure how) {
            how == GRACEFUL ? "gone after reading everything" : "reset");
     ct_server srv;
     ct_server_start(&srv, how == GRACEFUL ? "default.out" : "default_reset.out", 1);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid < 0)
-        ct_fatal("fork: %s", strerror(errno));
+    pid_t pid = ct_fork();
     if (pid == 0) {
         signal(SIGPIPE, SIG_DFL);
-        /* The parent's watchdog does not cover this process; its own does. */
-        signal(SIGALRM, SIG_DFL);
-        alarm(CT_WATCHDOG_SECONDS);
         /* Whatever is printed must be out before a signal can end us. */
         setvbuf(stdout, NULL, _IONBF, 0);
         write_until_failure(&srv, data, how);
         printf("child survived the failing write\n");
         _exit(0);
     }
-    int st = 0;
-    for (int waited = 0; waitpid(pid, &st, WNOHANG) != pid; waited += 10) {
-        if (waited >= 30000) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &st, 0);
-            ct_log("child still running after 30 s, killed");
-            break;
-        }
-        usleep(10000);
-    }
+    int st = ct_wait_status(pid, 30);
     if (WIFSIGNALED(st))
         printf("child killed by signal %s\n", signal_name(WTERMSIG(st)));
     else
@@ -238,6 +212,14 @@ static void sigpipe_default(const unsigned char *data, enum departure how) {
         ct_report_file("s_server received", srv.out_path, data, DATA_LEN);
 }
 
+/* A client that has written everything, once s_server has read it all. */
+static void connect_and_deliver(ct_conn *c, const char *tag, const unsigned char *data) {
+    ct_conn_open(c, tag, 0, 0, CT_SHOW_FD);
+    ct_connect(c->ssl, c->fd);
+    printf("SSL_write ret=%d\n", SSL_write(c->ssl, data, DATA_LEN));
+    ct_server_wait_received(&c->srv, DATA_LEN);
+}
+
 /*
  * The peer's disappearance noticed by SSL_read first: an EOF without
  * close_notify is fatal to the connection, and a write afterwards must fail
@@ -245,79 +227,40 @@ static void sigpipe_default(const unsigned char *data, enum departure how) {
  */
 static void eof_read_first(const unsigned char *data) {
     printf("== peer gone, SSL_read sees the EOF before SSL_write\n");
-    ct_server srv;
-    ct_server_start(&srv, "eof_first.out", 1);
-    SSL_CTX *ctx = ct_client_ctx(SSL_VERIFY_PEER);
-    SSL *ssl = SSL_new(ctx);
-    int fd = ct_tcp_connect(srv.port, 0, 0);
-    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, fd));
-    SSL_set1_host(ssl, "localhost");
-    SSL_set_tlsext_host_name(ssl, "localhost");
-    int r = SSL_connect(ssl);
-    if (ct_print_ssl_error("SSL_connect", ssl, r) != SSL_ERROR_NONE)
-        ct_print_errors();
-    printf("SSL_write ret=%d\n", SSL_write(ssl, data, DATA_LEN));
-    wait_file_size(srv.out_path, DATA_LEN);
-    if (kill(srv.pid, SIGKILL) != 0)
+    ct_conn c;
+    connect_and_deliver(&c, "eof_first.out", data);
+    if (kill(c.srv.pid, SIGKILL) != 0)
         ct_fatal("kill s_server: %s", strerror(errno));
 
     char buf[256];
-    r = SSL_read(ssl, buf, sizeof buf);
-    ct_print_ssl_error("SSL_read", ssl, r);
-    ct_print_errors();
-    errno = 0;
-    r = SSL_write(ssl, data, CHUNK);
-    int err = errno;
-    failed_write("SSL_write after the EOF", ssl, r, err);
+    ct_print_outcome("SSL_read", c.ssl, SSL_read(c.ssl, buf, sizeof buf));
+    write_with_errno("SSL_write after the EOF", c.ssl, data, CHUNK);
     size_t w = 7;
     errno = 0;
-    r = SSL_write_ex(ssl, data, CHUNK, &w);
-    err = errno;
+    int r = SSL_write_ex(c.ssl, data, CHUNK, &w);
+    int err = errno;
     printf("SSL_write_ex written=%zu\n", w);
-    failed_write("SSL_write_ex after the EOF", ssl, r, err);
-    printf("SSL_get_shutdown %d\n", SSL_get_shutdown(ssl));
-    close(fd);
-    ct_server_finish(&srv);
-    ct_report_file("s_server received", srv.out_path, data, DATA_LEN);
-    SSL_free(ssl);
-    SSL_CTX_free(ctx);
+    failed_write("SSL_write_ex after the EOF", c.ssl, r, err);
+    printf("SSL_get_shutdown %d\n", SSL_get_shutdown(c.ssl));
+    ct_conn_close(&c, data, DATA_LEN);
 }
 
 /* The descriptor closed under an established connection. */
 static void fd_closed(const unsigned char *data) {
     printf("== the socket closed under the SSL\n");
-    ct_server srv;
-    ct_server_start(&srv, "fd_closed.out", 1);
-    SSL_CTX *ctx = ct_client_ctx(SSL_VERIFY_PEER);
-    SSL *ssl = SSL_new(ctx);
-    int fd = ct_tcp_connect(srv.port, 0, 0);
-    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, fd));
-    SSL_set1_host(ssl, "localhost");
-    SSL_set_tlsext_host_name(ssl, "localhost");
-    int r = SSL_connect(ssl);
-    if (ct_print_ssl_error("SSL_connect", ssl, r) != SSL_ERROR_NONE)
-        ct_print_errors();
-    printf("SSL_write ret=%d\n", SSL_write(ssl, data, DATA_LEN));
-    wait_file_size(srv.out_path, DATA_LEN);
+    ct_conn c;
+    connect_and_deliver(&c, "fd_closed.out", data);
     /* Nothing may open a descriptor between here and the writes, or the
      * number would be reused. */
-    close(fd);
+    close(c.fd);
+    c.fd = -1;
     for (int k = 1; k <= 2; k++) {
-        errno = 0;
-        r = SSL_write(ssl, data, CHUNK);
-        int err = errno;
         char what[64];
         snprintf(what, sizeof what, "SSL_write #%d on the closed descriptor", k);
-        failed_write(what, ssl, r, err);
+        write_with_errno(what, c.ssl, data, CHUNK);
     }
-    errno = 0;
-    r = SSL_shutdown(ssl);
-    int err = errno;
-    failed_write("SSL_shutdown on the closed descriptor", ssl, r, err);
-    ct_server_finish(&srv);
-    ct_report_file("s_server received", srv.out_path, data, DATA_LEN);
-    SSL_free(ssl);
-    SSL_CTX_free(ctx);
+    shutdown_with_errno("SSL_shutdown on the closed descriptor", c.ssl);
+    ct_conn_close(&c, data, DATA_LEN);
 }
 
 int main(int argc, char **argv) {

@@ -41,11 +41,6 @@ static int writable_within(int fd, int ms) {
     return r > 0;
 }
 
-static void outcome(const char *what, SSL *ssl, int r) {
-    ct_print_ssl_error(what, ssl, r);
-    ct_print_errors();
-}
-
 /*
  * True when everything in our send queue is still unsent (nothing in flight
  * whose acknowledgement could free space), with *queued its size.
@@ -103,40 +98,26 @@ static void report_prefix(const char *who, const char *path, const unsigned char
     printf("%s a prefix of what was written: %s\n", who, same ? "yes" : "no");
 }
 
-struct client {
-    ct_server srv;
-    SSL_CTX *ctx;
-    SSL *ssl;
-    int fd;
-};
-
-static void client_open(struct client *c, const char *tag, long mode) {
-    ct_server_start(&c->srv, tag, 1);
-    c->ctx = ct_client_ctx(SSL_VERIFY_PEER);
-    c->ssl = SSL_new(c->ctx);
-    c->fd = ct_tcp_connect(c->srv.port, SMALL_SNDBUF, 1);
-    printf("SSL_set_fd %d\n", SSL_set_fd(c->ssl, c->fd));
-    SSL_set1_host(c->ssl, "localhost");
-    SSL_set_tlsext_host_name(c->ssl, "localhost");
+/* A client whose handshake is over, on a nonblocking socket whose send
+ * buffer is small enough to fill. */
+static void client_open(ct_conn *c, const char *tag, long mode) {
+    ct_conn_open(c, tag, SMALL_SNDBUF, 1, CT_SHOW_FD);
     if (mode)
         SSL_set_mode(c->ssl, mode);
-    int r;
-    while ((r = SSL_connect(c->ssl)) != 1 && ct_wait_io(c->ssl, c->fd, r))
-        ;
-    if (ct_print_ssl_error("SSL_connect", c->ssl, r) != SSL_ERROR_NONE)
+    if (ct_connect(c->ssl, c->fd) != 1)
         ct_fatal("handshake failed");
 }
 
 /* Stops the peer and writes until a record is stuck half-sent. */
-static void client_stuck(struct client *c, const unsigned char *data) {
+static void client_stuck(ct_conn *c, const unsigned char *data) {
     if (kill(c->srv.pid, SIGSTOP) != 0)
         ct_fatal("SIGSTOP: %s", strerror(errno));
     int r = write_until_stuck(c->ssl, c->fd, data, BIG);
-    outcome("SSL_write with the peer stopped", c->ssl, r);
+    ct_print_outcome("SSL_write with the peer stopped", c->ssl, r);
 }
 
 /* Ends a session the library may have given up on: no close_notify exchange. */
-static void client_abandon(struct client *c, const unsigned char *data) {
+static void client_abandon(ct_conn *c, const unsigned char *data) {
     kill(c->srv.pid, SIGCONT);
     close(c->fd);
     ct_log("s_server exit %d", ct_wait_child(c->srv.pid, 20));
@@ -146,140 +127,81 @@ static void client_abandon(struct client *c, const unsigned char *data) {
     SSL_CTX_free(c->ctx);
 }
 
+/* After a refused retry: whether the connection still takes the original
+ * call once the peer runs again. */
+static void retry_original(ct_conn *c, const char *what, const unsigned char *data) {
+    kill(c->srv.pid, SIGCONT);
+    ct_print_outcome(what, c->ssl, ct_write_retry(c->ssl, c->fd, data, BIG, NULL));
+    client_abandon(c, data);
+}
+
 static void implicit_handshake_client(const unsigned char *data) {
     printf("== client: the first SSL_write performs the handshake\n");
-    ct_server srv;
-    ct_server_start(&srv, "implicit_client.out", 1);
-    SSL_CTX *ctx = ct_client_ctx(SSL_VERIFY_PEER);
-    SSL *ssl = SSL_new(ctx);
-    int fd = ct_tcp_connect(srv.port, SMALL_SNDBUF, 1);
-    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, fd));
-    SSL_set1_host(ssl, "localhost");
-    SSL_set_tlsext_host_name(ssl, "localhost");
-    SSL_set_connect_state(ssl);
-    printf("SSL_is_init_finished before %d\n", SSL_is_init_finished(ssl));
-    long want_read = 0, want_write = 0;
-    int r;
-    while ((r = SSL_write(ssl, data, BIG)) <= 0) {
-        int e = SSL_get_error(ssl, r);
-        want_read += e == SSL_ERROR_WANT_READ;
-        want_write += e == SSL_ERROR_WANT_WRITE;
-        if (!ct_wait_io(ssl, fd, r))
-            break;
-    }
-    ct_log("retries: %ld after WANT_READ, %ld after WANT_WRITE", want_read, want_write);
-    outcome("SSL_write", ssl, r);
-    printf("SSL_is_init_finished after %d\n", SSL_is_init_finished(ssl));
-    printf("SSL_get_verify_result %ld\n", SSL_get_verify_result(ssl));
+    ct_conn c;
+    ct_conn_open(&c, "implicit_client.out", SMALL_SNDBUF, 1, CT_SHOW_FD);
+    SSL_set_connect_state(c.ssl);
+    printf("SSL_is_init_finished before %d\n", SSL_is_init_finished(c.ssl));
+    ct_retries retries = {0, 0};
+    int r = ct_write_retry(c.ssl, c.fd, data, BIG, &retries);
+    ct_log("retries: %ld after WANT_READ, %ld after WANT_WRITE", retries.want_read, retries.want_write);
+    ct_print_outcome("SSL_write", c.ssl, r);
+    printf("SSL_is_init_finished after %d\n", SSL_is_init_finished(c.ssl));
+    printf("SSL_get_verify_result %ld\n", SSL_get_verify_result(c.ssl));
 
     /* Nothing to send: SSL_write_ex succeeds, SSL_write reports 0. */
     size_t w = 99;
-    r = SSL_write_ex(ssl, data, 0, &w);
+    r = SSL_write_ex(c.ssl, data, 0, &w);
     printf("SSL_write_ex of 0 bytes ret=%d written=%zu\n", r, w);
     ct_print_errors();
-    r = SSL_write(ssl, data, 0);
-    outcome("SSL_write of 0 bytes", ssl, r);
+    ct_print_outcome("SSL_write of 0 bytes", c.ssl, SSL_write(c.ssl, data, 0));
 
-    while ((r = SSL_shutdown(ssl)) < 0 && ct_wait_io(ssl, fd, r))
-        ;
-    printf("SSL_shutdown ret=%d\n", r);
-    char buf[64];
-    while ((r = SSL_read(ssl, buf, sizeof buf)) <= 0 && ct_wait_io(ssl, fd, r))
-        ;
-    ct_print_ssl_error("SSL_read after shutdown", ssl, r);
-    close(fd);
-    ct_server_finish(&srv);
-    ct_report_file("s_server received", srv.out_path, data, BIG);
-    SSL_free(ssl);
-    SSL_CTX_free(ctx);
+    ct_exchange_close_notify(c.ssl, c.fd);
+    ct_conn_close(&c, data, BIG);
 }
 
 static void implicit_handshake_server(const unsigned char *data) {
     printf("== server: the first SSL_write performs the handshake\n");
-    const char *out_path = ct_tmpfile("implicit_server.out");
     SSL_CTX *ctx = ct_server_ctx();
-    int port;
-    int lfd = ct_tcp_listen(&port);
-    char connect_arg[32];
-    snprintf(connect_arg, sizeof connect_arg, "127.0.0.1:%d", port);
-    char *args[] = {"openssl", "s_client", "-connect", connect_arg, "-CAfile", (char *)ct_cert("ca.pem"),
-                    "-verify_return_error", "-verify_hostname", "localhost", "-servername", "localhost",
-                    "-quiet", "-nocommands", NULL};
-    int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (out < 0)
-        ct_fatal("s_client output: %s", strerror(errno));
-    pid_t pid = ct_spawn_openssl(args, -1, out);
-    close(out);
-    int fd = ct_tcp_accept(lfd, 20);
-    close(lfd);
-    int sndbuf = SMALL_SNDBUF;
-    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) != 0 ||
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0)
-        ct_fatal("socket options: %s", strerror(errno));
+    ct_s_client peer;
+    ct_s_client_start(&peer, "implicit_server.out", NULL, SMALL_SNDBUF, 1);
     SSL *ssl = SSL_new(ctx);
-    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, fd));
+    printf("SSL_set_fd %d\n", SSL_set_fd(ssl, peer.fd));
     SSL_set_accept_state(ssl);
-    long want_read = 0, want_write = 0;
-    int r;
-    while ((r = SSL_write(ssl, data, BIG)) <= 0) {
-        int e = SSL_get_error(ssl, r);
-        want_read += e == SSL_ERROR_WANT_READ;
-        want_write += e == SSL_ERROR_WANT_WRITE;
-        if (!ct_wait_io(ssl, fd, r))
-            break;
-    }
-    ct_log("retries: %ld after WANT_READ, %ld after WANT_WRITE", want_read, want_write);
-    outcome("SSL_write", ssl, r);
+    ct_retries retries = {0, 0};
+    int r = ct_write_retry(ssl, peer.fd, data, BIG, &retries);
+    ct_log("retries: %ld after WANT_READ, %ld after WANT_WRITE", retries.want_read, retries.want_write);
+    ct_print_outcome("SSL_write", ssl, r);
     printf("SSL_is_init_finished after %d\n", SSL_is_init_finished(ssl));
-    while ((r = SSL_shutdown(ssl)) < 0 && ct_wait_io(ssl, fd, r))
-        ;
-    printf("SSL_shutdown ret=%d\n", r);
-    char buf[64];
-    while ((r = SSL_read(ssl, buf, sizeof buf)) <= 0 && ct_wait_io(ssl, fd, r))
-        ;
-    ct_print_ssl_error("SSL_read after shutdown", ssl, r);
-    close(fd);
-    printf("s_client exit %d\n", ct_wait_child(pid, 20));
-    ct_report_file("s_client received", out_path, data, BIG);
+    ct_exchange_close_notify(ssl, peer.fd);
+    ct_s_client_finish(&peer, data, BIG);
     SSL_free(ssl);
     SSL_CTX_free(ctx);
 }
 
 static void moved_retry(const unsigned char *data) {
     printf("== retry from another address without ACCEPT_MOVING_WRITE_BUFFER\n");
-    struct client c;
+    ct_conn c;
     client_open(&c, "moved.out", 0);
     client_stuck(&c, data);
     unsigned char *copy = malloc(BIG);
     memcpy(copy, data, BIG);
-    outcome("SSL_write retried from a copy", c.ssl, SSL_write(c.ssl, copy, BIG));
-    /* Whether the connection survives the refused retry. */
-    kill(c.srv.pid, SIGCONT);
-    int r;
-    while ((r = SSL_write(c.ssl, data, BIG)) <= 0 && ct_wait_io(c.ssl, c.fd, r))
-        ;
-    outcome("SSL_write retried from the original", c.ssl, r);
-    client_abandon(&c, data);
+    ct_print_outcome("SSL_write retried from a copy", c.ssl, SSL_write(c.ssl, copy, BIG));
+    retry_original(&c, "SSL_write retried from the original", data);
     free(copy);
 }
 
 static void shorter_retry(const unsigned char *data) {
     printf("== retry with fewer bytes than already committed\n");
-    struct client c;
+    ct_conn c;
     client_open(&c, "shorter.out", 0);
     client_stuck(&c, data);
-    outcome("SSL_write retried with 1 byte", c.ssl, SSL_write(c.ssl, data, 1));
-    kill(c.srv.pid, SIGCONT);
-    int r;
-    while ((r = SSL_write(c.ssl, data, BIG)) <= 0 && ct_wait_io(c.ssl, c.fd, r))
-        ;
-    outcome("SSL_write retried in full", c.ssl, r);
-    client_abandon(&c, data);
+    ct_print_outcome("SSL_write retried with 1 byte", c.ssl, SSL_write(c.ssl, data, 1));
+    retry_original(&c, "SSL_write retried in full", data);
 }
 
 static void moving_buffer(const unsigned char *data) {
     printf("== ACCEPT_MOVING_WRITE_BUFFER, every retry from a fresh copy\n");
-    struct client c;
+    ct_conn c;
     client_open(&c, "moving.out", SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     client_stuck(&c, data);
     kill(c.srv.pid, SIGCONT);
@@ -296,39 +218,29 @@ static void moving_buffer(const unsigned char *data) {
         retries++;
     }
     ct_log("moving retries: %ld", retries);
-    outcome("SSL_write retried from copies", c.ssl, r);
-    while ((r = SSL_shutdown(c.ssl)) < 0 && ct_wait_io(c.ssl, c.fd, r))
-        ;
-    printf("SSL_shutdown ret=%d\n", r);
-    char buf[64];
-    while ((r = SSL_read(c.ssl, buf, sizeof buf)) <= 0 && ct_wait_io(c.ssl, c.fd, r))
-        ;
-    ct_print_ssl_error("SSL_read after shutdown", c.ssl, r);
-    close(c.fd);
-    ct_server_finish(&c.srv);
-    ct_report_file("s_server received", c.srv.out_path, data, BIG);
-    SSL_free(c.ssl);
-    SSL_CTX_free(c.ctx);
+    ct_print_outcome("SSL_write retried from copies", c.ssl, r);
+    ct_exchange_close_notify(c.ssl, c.fd);
+    ct_conn_close(&c, data, BIG);
     free(copies[0]);
     free(copies[1]);
 }
 
 static void shutdown_while_pending(const unsigned char *data) {
     printf("== SSL_shutdown while a record is half-sent\n");
-    struct client c;
+    ct_conn c;
     client_open(&c, "pending_shutdown.out", 0);
     client_stuck(&c, data);
-    outcome("SSL_shutdown with the peer stopped", c.ssl, SSL_shutdown(c.ssl));
+    ct_print_outcome("SSL_shutdown with the peer stopped", c.ssl, SSL_shutdown(c.ssl));
     printf("SSL_get_shutdown %d\n", SSL_get_shutdown(c.ssl));
-    outcome("SSL_shutdown again with the peer stopped", c.ssl, SSL_shutdown(c.ssl));
+    ct_print_outcome("SSL_shutdown again with the peer stopped", c.ssl, SSL_shutdown(c.ssl));
     kill(c.srv.pid, SIGCONT);
     int r;
     long retries = 0;
     while ((r = SSL_shutdown(c.ssl)) < 0 && ct_wait_io(c.ssl, c.fd, r))
         retries++;
     ct_log("SSL_shutdown retries: %ld", retries);
-    outcome("SSL_shutdown with the peer running", c.ssl, r);
-    outcome("SSL_write of the pending call", c.ssl, SSL_write(c.ssl, data, BIG));
+    ct_print_outcome("SSL_shutdown with the peer running", c.ssl, r);
+    ct_print_outcome("SSL_write of the pending call", c.ssl, SSL_write(c.ssl, data, BIG));
     client_abandon(&c, data);
 }
 
