@@ -150,6 +150,25 @@ long SSL_CTX_ctrl(SSL_CTX *ctx, int cmd, long larg, void *parg);
 
 long SSL_ctrl(SSL *s, int cmd, long larg, void *parg);
 
+long SSL_CTX_callback_ctrl(SSL_CTX *ctx, int cmd, void (*fp)(void));
+
+void SSL_CTX_set_alpn_select_cb(SSL_CTX *ctx, SSL_CTX_alpn_select_cb_func cb, void *arg);
+
+int SSL_set_alpn_protos(SSL *s, const uint8_t *protos, unsigned int len);
+
+int SSL_select_next_proto(uint8_t **out, uint8_t *outlen, const uint8_t *server, unsigned int server_len, const uint8_t *client, unsigned int client_len);
+
+const char *SSL_get_servername(const SSL *s, int kind);
+
+int SSL_get_servername_type(const SSL *s);
+
+/**
+ * Moves the `SSL` to another context, whose certificate, key and callbacks
+ * the rest of the handshake uses: what a servername callback does to serve
+ * another name.
+ */
+SSL_CTX *SSL_set_SSL_CTX(SSL *s, SSL_CTX *ctx);
+
 int OPENSSL_init_ssl(uint64_t opts, const OPENSSL_INIT_SETTINGS *settings);
 
 int SSL_do_handshake(SSL *s);

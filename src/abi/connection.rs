@@ -26,6 +26,8 @@ pub struct SSL {
     ex_data: CryptoExData,
     /// Kept for `SSL_get_peer_cert_chain`, whose result the `SSL` owns.
     pub(crate) peer_chain: Option<CertStack>,
+    /// Kept for `SSL_get_servername`, whose result the `SSL` owns.
+    pub(crate) servername: Option<std::ffi::CString>,
 }
 
 impl SSL {
@@ -58,6 +60,12 @@ impl SSL {
                     .client_config()
                     .map_err(Error::Ssl)
                     .and_then(|c| self.conn.start_client(c)),
+                // The application's callbacks see the ClientHello before
+                // the configuration is chosen.
+                _ if ctx.hello.any() => {
+                    self.conn.start_accepting();
+                    Ok(())
+                }
                 _ => ctx
                     .server_config()
                     .map_err(Error::Ssl)
@@ -104,6 +112,7 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
                 sk: std::ptr::null_mut(),
             },
             peer_chain: None,
+            servername: None,
         }));
         unsafe {
             ffi::CRYPTO_new_ex_data(

@@ -64,6 +64,7 @@ pub(crate) struct CtxInner {
     pub session_cache_mode: c_long,
     pub read_ahead: c_long,
     pub quiet_shutdown: bool,
+    pub hello: super::hello::HelloCallbacks,
 }
 
 impl CtxInner {
@@ -175,6 +176,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 session_cache_mode: 2, // SSL_SESS_CACHE_SERVER
                 read_ahead: 0,
                 quiet_shutdown: false,
+                hello: Default::default(),
             }),
             ex_data: Mutex::new(CryptoExData {
                 ctx: std::ptr::null_mut(),
@@ -367,10 +369,7 @@ pub unsafe extern "C" fn SSL_CTX_set_alpn_protos(
                 ctx.lock().core.set_alpn(list);
                 0
             }
-            Err(()) => {
-                err::push(Reason(0x3_0000 | 262), c"SSL_CTX_set_alpn_protos");
-                1
-            }
+            Err(()) => 1,
         }
     })
 }

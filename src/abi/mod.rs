@@ -17,6 +17,7 @@ pub mod cipher;
 pub mod connection;
 pub mod context;
 pub mod ctrl;
+pub mod hello;
 pub mod init;
 pub mod io;
 pub mod key_update;

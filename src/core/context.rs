@@ -274,10 +274,11 @@ impl Context {
         if self.chain.is_empty() {
             return Err(Reason::NO_SHARED_CIPHER);
         }
-        let mut config = builder
+        let config = builder
             .with_single_cert(self.chain.clone(), key.clone_key())
             .map_err(|_| Reason::NO_SHARED_CIPHER)?;
-        config.alpn_protocols = self.alpn.clone();
+        // An OpenSSL server negotiates ALPN only through its select callback,
+        // which picks the protocol per connection; its own list is unused.
         let config = Arc::new(config);
         self.server = Some(config.clone());
         Ok(config)

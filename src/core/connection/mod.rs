@@ -13,6 +13,8 @@ use super::record_reader::RecordBoundary;
 use super::verify::x509_v;
 use super::write_state::{SendFragment, WriteState};
 
+mod accept;
+pub use accept::{ClientHello, AD_NO_APPLICATION_PROTOCOL, AD_UNRECOGNIZED_NAME};
 mod handshake;
 pub use handshake::KeyUpdate;
 mod read;
@@ -38,6 +40,10 @@ pub enum RwState {
 enum State {
     /// Nothing sent or received yet.
     Idle,
+    /// A server waiting for the ClientHello before it picks its configuration.
+    Accepting(Box<rustls::server::Acceptor>),
+    /// The ClientHello is in; the application's callbacks choose the rest.
+    HelloReceived(Box<rustls::server::Accepted>),
     Handshaking(rustls::Connection),
     Established(rustls::Connection),
     /// A fatal error ended the connection; rustls is kept for what it learnt.
@@ -75,6 +81,8 @@ pub struct Settings {
     pub quiet_shutdown: bool,
     /// `SSL_set_read_ahead`: let rustls take all the BIO has, not one record.
     pub read_ahead: bool,
+    /// `SSL_set_alpn_protos`: the client's own list, in place of its context's.
+    pub alpn: Option<Vec<Vec<u8>>>,
 }
 
 impl Settings {
@@ -88,6 +96,7 @@ impl Settings {
             send_fragment: ctx.send_fragment,
             quiet_shutdown: false,
             read_ahead: false,
+            alpn: None,
         }
     }
 }
@@ -124,6 +133,8 @@ pub struct Connection {
     close_notify_deferred: bool,
     /// A KeyUpdate asked for with `SSL_key_update`, sent by the next call.
     key_update: Option<KeyUpdate>,
+    /// What a server learnt from the ClientHello when it stopped there.
+    hello: Option<ClientHello>,
     pub settings: Settings,
 }
 
@@ -145,6 +156,7 @@ impl Connection {
             step_hook: None,
             close_notify_deferred: false,
             key_update: None,
+            hello: None,
             settings: Settings::from_context(ctx),
         }
     }
@@ -198,6 +210,7 @@ impl Connection {
         self.boundary = RecordBoundary::default();
         self.key_update = None;
         self.close_notify_deferred = false;
+        self.hello = None;
     }
 
     pub fn rwstate(&self) -> RwState {
@@ -239,7 +252,12 @@ impl Connection {
         }
     }
 
-    pub fn start_client(&mut self, config: Arc<ClientConfig>) -> Result<(), Error> {
+    pub fn start_client(&mut self, mut config: Arc<ClientConfig>) -> Result<(), Error> {
+        if let Some(alpn) = &self.settings.alpn {
+            let mut own = (*config).clone();
+            own.alpn_protocols = alpn.clone();
+            config = Arc::new(own);
+        }
         // Without SNI, an address as server name keeps rustls from sending one;
         // the verifier takes the host to check from `SSL_set1_host`, not from here.
         let name = self
@@ -275,7 +293,7 @@ impl Connection {
         self.state = match mem::replace(&mut self.state, State::Idle) {
             State::Handshaking(c) | State::Established(c) => State::Failed(Some(c)),
             State::Failed(c) => State::Failed(c),
-            State::Idle => State::Failed(None),
+            State::Idle | State::Accepting(_) | State::HelloReceived(_) => State::Failed(None),
         };
     }
 
