@@ -12,7 +12,7 @@
 #include "common.h"
 
 /* "RSA", "P-256", "P-384" or "ED25519". */
-static EVP_PKEY *hs_key(const char *type) {
+static __attribute__((unused)) EVP_PKEY *hs_key(const char *type) {
     EVP_PKEY *k = NULL;
     if (strcmp(type, "RSA") == 0)
         k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
@@ -25,7 +25,7 @@ static EVP_PKEY *hs_key(const char *type) {
     return k;
 }
 
-static void hs_ext(X509 *x, X509V3_CTX *v3, int nid, const char *value) {
+static __attribute__((unused)) void hs_ext(X509 *x, X509V3_CTX *v3, int nid, const char *value) {
     X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, v3, nid, value);
     if (!e || !X509_add_ext(x, e, -1))
         ct_fatal("extension %d=%s failed", nid, value);
@@ -34,7 +34,7 @@ static void hs_ext(X509 *x, X509V3_CTX *v3, int nid, const char *value) {
 
 /* A certificate for key, CN and subjectAltName DNS:cn, issued by the test
  * CA; for a client (TLS client authentication) when client is set. */
-static X509 *hs_cert(EVP_PKEY *key, const char *cn, int client) {
+static __attribute__((unused)) X509 *hs_cert(EVP_PKEY *key, const char *cn, int client) {
     static X509 *ca;
     static EVP_PKEY *ca_key;
     static long serial = 0x2000;
@@ -71,14 +71,14 @@ static X509 *hs_cert(EVP_PKEY *key, const char *cn, int client) {
 }
 
 /* The CN of a certificate, or "(none)". */
-static const char *hs_cn(X509 *x, char *buf, int len) {
+static __attribute__((unused)) const char *hs_cn(X509 *x, char *buf, int len) {
     if (!x || X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, buf, len) < 0)
         return "(none)";
     return buf;
 }
 
 /* A server context with its certificate and key given as objects. */
-static SSL_CTX *hs_server_ctx_with(EVP_PKEY *key, X509 *cert) {
+static __attribute__((unused)) SSL_CTX *hs_server_ctx_with(EVP_PKEY *key, X509 *cert) {
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     printf("server use_certificate %d\n", SSL_CTX_use_certificate(ctx, cert));
     printf("server use_PrivateKey %d\n", SSL_CTX_use_PrivateKey(ctx, key));

@@ -253,7 +253,12 @@ pub unsafe extern "C" fn SSL_get_peer_cert_chain(s: *const SSL) -> *mut stack_st
             s as *mut SSL,
             std::ptr::null_mut()
         );
-        let Some(certs) = ssl.conn.peer_certificates() else {
+        // A server that asked for a certificate got a Certificate message,
+        // empty if the client had none: OpenSSL keeps an empty chain for it.
+        let asked = ssl.conn.role() == Role::Server
+            && ssl.conn.settings.verify_mode & crate::core::verify::VERIFY_PEER != 0
+            && ssl.conn.version().is_some();
+        let Some(certs) = ssl.conn.peer_certificates().or(asked.then_some(&[][..])) else {
             return std::ptr::null_mut();
         };
         let certs = if ssl.conn.role() == Role::Server {

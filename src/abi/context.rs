@@ -45,6 +45,9 @@ pub extern "C" fn TLS_server_method() -> *const SSL_METHOD {
     &TLS_SERVER
 }
 
+/// `SSL_MODE_NO_AUTO_CHAIN`.
+const NO_AUTO_CHAIN: u64 = 0x8;
+
 pub type VerifyCallback =
     Option<unsafe extern "C" fn(c_int, *mut openssl_sys::X509_STORE_CTX) -> c_int>;
 
@@ -82,6 +85,9 @@ impl CtxInner {
         }
         self.core.set_roots(&roots);
         self.store_seen = Some(len);
+        if self.extra_chain.is_empty() && self.cert.is_some() {
+            self.certificates_changed();
+        }
     }
 
     /// Marks the roots for rebuilding, after a CA directory was added.
@@ -102,8 +108,13 @@ impl CtxInner {
     /// Hands the certificate, its chain and the key to the core as DER.
     pub fn certificates_changed(&mut self) {
         let mut chain: Vec<_> = self.cert.iter().filter_map(Cert::to_der).collect();
-        if !chain.is_empty() {
-            chain.extend(self.extra_chain.iter().filter_map(Cert::to_der));
+        if let Some(leaf) = self.cert.as_ref().filter(|_| !chain.is_empty()) {
+            if !self.extra_chain.is_empty() {
+                chain.extend(self.extra_chain.iter().filter_map(Cert::to_der));
+            } else if self.core.mode & NO_AUTO_CHAIN == 0 {
+                let issuers = crate::bridge::chain::auto_chain(&self.store, leaf);
+                chain.extend(issuers.iter().filter_map(Cert::to_der));
+            }
         }
         self.core.set_certificate_chain(chain);
         if let Some(k) = self.key.as_ref().and_then(PKey::to_der) {
