@@ -44,6 +44,8 @@ pub mod mode {
 /// Protocol versions as OpenSSL numbers them.
 pub const TLS1_2_VERSION: i32 = 0x0303;
 pub const TLS1_3_VERSION: i32 = 0x0304;
+const DTLS1_VERSION: i32 = 0xfeff;
+const DTLS1_2_VERSION: i32 = 0xfefd;
 
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -140,6 +142,13 @@ impl Context {
     fn set_version_bound(&mut self, v: i32, min: bool) -> bool {
         // SSL3 to TLS 1.1 are known to OpenSSL but not offered here: a minimum
         // below TLS 1.2 is the same as TLS 1.2, a maximum below it disables all.
+        // A DTLS version given to a TLS method is accepted and means no
+        // bound, as OpenSSL 3.0 takes it.
+        let v = if matches!(v, DTLS1_VERSION | DTLS1_2_VERSION) {
+            0
+        } else {
+            v
+        };
         if v != 0 && !(0x0300..=TLS1_3_VERSION).contains(&v) {
             return false;
         }
@@ -227,13 +236,21 @@ impl Context {
         if let Some(c) = &self.client {
             return Ok(c.clone());
         }
+        let versions = self.versions()?;
+        // OpenSSL 3.0's client refuses to start when TLS 1.3 is allowed but
+        // its TLS 1.3 suites were all removed, even with TLS 1.2 suites left.
+        if self.tls13_suites.as_ref().is_some_and(Vec::is_empty)
+            && versions.contains(&&rustls::version::TLS13)
+        {
+            return Err(Reason::NO_CIPHERS_AVAILABLE);
+        }
         let provider = self.provider();
         let verifier = OpensslServerVerifier::new(
             self.roots.clone(),
             provider.signature_verification_algorithms,
         );
         let builder = ClientConfig::builder_with_provider(provider)
-            .with_protocol_versions(&self.versions()?)
+            .with_protocol_versions(&versions)
             .map_err(|_| Reason::NO_CIPHER_MATCH)?
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(verifier));

@@ -21,6 +21,7 @@ impl Reason {
     pub const NO_CERTIFICATE_ASSIGNED: Reason = Reason(177);
     pub const PEER_DID_NOT_RETURN_A_CERTIFICATE: Reason = Reason(199);
     pub const NO_CIPHER_MATCH: Reason = Reason(185);
+    pub const NO_CIPHERS_AVAILABLE: Reason = Reason(181);
     pub const NO_PRIVATE_KEY_ASSIGNED: Reason = Reason(190);
     pub const NO_PROTOCOLS_AVAILABLE: Reason = Reason(191);
     pub const NO_SHARED_CIPHER: Reason = Reason(193);
