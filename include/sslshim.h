@@ -38,6 +38,10 @@ X509 *SSL_get1_peer_certificate(const SSL *s);
  */
 struct stack_st_X509 *SSL_get_peer_cert_chain(const SSL *s);
 
+X509 *SSL_CTX_get0_certificate(const SSL_CTX *ctx);
+
+EVP_PKEY *SSL_CTX_get0_privatekey(const SSL_CTX *ctx);
+
 const char *SSL_get_version(const SSL *s);
 
 const SSL_CIPHER *SSL_get_current_cipher(const SSL *s);
