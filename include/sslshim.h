@@ -220,7 +220,20 @@ int SSL_get_key_update_type(const SSL *s);
 
 void SSL_SESSION_free(SSL_SESSION *sess);
 
+int SSL_SESSION_up_ref(SSL_SESSION *sess);
+
+int SSL_SESSION_is_resumable(const SSL_SESSION *sess);
+
+SSL_SESSION *SSL_get1_session(SSL *s);
+
+/**
+ * The session without a new reference; the `SSL` keeps it alive.
+ */
+SSL_SESSION *SSL_get_session(const SSL *s);
+
 int SSL_set_session(SSL *s, SSL_SESSION *sess);
+
+int SSL_session_reused(const SSL *s);
 
 int SSL_in_init(const SSL *s);
 

@@ -67,6 +67,9 @@ pub struct Context {
     tls13_suites: Option<Vec<rustls::CipherSuite>>,
     client: Option<Arc<ClientConfig>>,
     server: Option<Arc<ServerConfig>>,
+    /// The context's session-ticket key, kept across rebuilt configurations
+    /// so that tickets issued stay valid.
+    ticketer: Option<Arc<dyn rustls::server::ProducesTickets>>,
 }
 
 impl Context {
@@ -88,6 +91,7 @@ impl Context {
             tls13_suites: None,
             client: None,
             server: None,
+            ticketer: None,
         }
     }
 
@@ -291,9 +295,17 @@ impl Context {
         if self.chain.is_empty() {
             return Err(Reason::NO_SHARED_CIPHER);
         }
-        let config = builder
+        let mut config = builder
             .with_single_cert(self.chain.clone(), key.clone_key())
             .map_err(|_| Reason::NO_SHARED_CIPHER)?;
+        // OpenSSL 3.0's server issues stateless tickets by default, two
+        // after a TLS 1.3 handshake (rustls's default count).
+        if self.ticketer.is_none() {
+            self.ticketer = rustls::crypto::aws_lc_rs::Ticketer::new().ok();
+        }
+        if let Some(t) = &self.ticketer {
+            config.ticketer = t.clone();
+        }
         // An OpenSSL server negotiates ALPN only through its select callback,
         // which picks the protocol per connection; its own list is unused.
         let config = Arc::new(config);

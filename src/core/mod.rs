@@ -6,6 +6,7 @@ pub mod context;
 pub mod error;
 mod reason_table;
 pub mod record_reader;
+pub mod session;
 pub mod transport;
 pub mod verify;
 pub mod write_state;

@@ -10,6 +10,7 @@ use rustls::{ClientConfig, ServerConfig};
 use super::context::{Context, Method, TLS1_2_VERSION, TLS1_3_VERSION};
 use super::error::{reason_for_tls_error, Error};
 use super::record_reader::RecordBoundary;
+use super::session::{ConnectionStore, Session};
 use super::verify::x509_v;
 use super::write_state::{SendFragment, WriteState};
 
@@ -135,6 +136,10 @@ pub struct Connection {
     key_update: Option<KeyUpdate>,
     /// What a server learnt from the ClientHello when it stopped there.
     hello: Option<ClientHello>,
+    /// `SSL_set_session`: what a client offers to resume.
+    offered_session: Option<Arc<Session>>,
+    /// What this handshake leaves for `SSL_get1_session`.
+    session: Arc<Session>,
     pub settings: Settings,
 }
 
@@ -157,6 +162,8 @@ impl Connection {
             close_notify_deferred: false,
             key_update: None,
             hello: None,
+            offered_session: None,
+            session: Arc::default(),
             settings: Settings::from_context(ctx),
         }
     }
@@ -211,6 +218,7 @@ impl Connection {
         self.key_update = None;
         self.close_notify_deferred = false;
         self.hello = None;
+        self.session = Arc::default();
     }
 
     pub fn rwstate(&self) -> RwState {
@@ -253,11 +261,17 @@ impl Connection {
     }
 
     pub fn start_client(&mut self, mut config: Arc<ClientConfig>) -> Result<(), Error> {
+        // Each connection resumes only what it was given and keeps what it
+        // gets, so it needs a session store of its own.
+        let mut own = (*config).clone();
         if let Some(alpn) = &self.settings.alpn {
-            let mut own = (*config).clone();
             own.alpn_protocols = alpn.clone();
-            config = Arc::new(own);
         }
+        own.resumption = rustls::client::Resumption::store(Arc::new(ConnectionStore {
+            offer: self.offered_session.clone(),
+            got: self.session.clone(),
+        }));
+        config = Arc::new(own);
         // Without SNI, an address as server name keeps rustls from sending one;
         // the verifier takes the host to check from `SSL_set1_host`, not from here.
         let name = self
@@ -315,6 +329,23 @@ impl Connection {
 
     pub fn cipher_suite(&self) -> Option<rustls::CipherSuite> {
         self.tls()?.negotiated_cipher_suite().map(|s| s.suite())
+    }
+
+    /// `SSL_set_session`: the session a client offers at its next handshake.
+    pub fn set_session(&mut self, s: Option<Arc<Session>>) {
+        self.offered_session = s;
+    }
+
+    /// `SSL_get1_session`: none before the handshake started.
+    pub fn session(&self) -> Option<Arc<Session>> {
+        self.tls().map(|_| self.session.clone())
+    }
+
+    /// `SSL_session_reused`.
+    pub fn session_reused(&self) -> bool {
+        self.tls()
+            .and_then(|c| c.handshake_kind())
+            .is_some_and(|k| k == rustls::HandshakeKind::Resumed)
     }
 
     pub fn alpn_protocol(&self) -> Option<&[u8]> {
