@@ -140,6 +140,8 @@ void SSL_CTX_set_default_passwd_cb_userdata(SSL_CTX *ctx, void *u);
 
 void SSL_CTX_set_keylog_callback(SSL_CTX *ctx, SSL_CTX_keylog_cb_func cb);
 
+SSL_CTX_keylog_cb_func SSL_CTX_get_keylog_callback(const SSL_CTX *ctx);
+
 void SSL_CTX_set_msg_callback(SSL_CTX *ctx, void (*cb)(int, int, int, const void*, uintptr_t, SSL*, void*));
 
 void SSL_CTX_set_post_handshake_auth(SSL_CTX *ctx, int val);

@@ -68,6 +68,7 @@ pub(crate) struct CtxInner {
     pub read_ahead: c_long,
     pub quiet_shutdown: bool,
     pub hello: super::hello::HelloCallbacks,
+    pub keylog: KeylogCallback,
 }
 
 impl CtxInner {
@@ -188,6 +189,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 read_ahead: 0,
                 quiet_shutdown: false,
                 hello: Default::default(),
+                keylog: None,
             }),
             ex_data: Mutex::new(CryptoExData {
                 ctx: std::ptr::null_mut(),
@@ -407,10 +409,19 @@ pub type KeylogCallback =
 #[export_name = "sslshim_SSL_CTX_set_keylog_callback"]
 pub unsafe extern "C" fn SSL_CTX_set_keylog_callback(ctx: *mut SSL_CTX, cb: KeylogCallback) {
     guard(c"SSL_CTX_set_keylog_callback", (), || {
-        deref!(c"SSL_CTX_set_keylog_callback", ctx);
-        if cb.is_some() {
-            super::ignored("SSL_CTX_set_keylog_callback");
-        }
+        let ctx = deref!(c"SSL_CTX_set_keylog_callback", ctx);
+        let log = cb.map(|f| Arc::new(super::keylog::CallbackKeyLog(f)) as Arc<dyn rustls::KeyLog>);
+        let mut c = ctx.lock();
+        c.keylog = cb;
+        c.core.set_key_log(log);
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_get_keylog_callback"]
+pub unsafe extern "C" fn SSL_CTX_get_keylog_callback(ctx: *const SSL_CTX) -> KeylogCallback {
+    guard(c"SSL_CTX_get_keylog_callback", None, || {
+        let ctx = deref!(c"SSL_CTX_get_keylog_callback", ctx as *mut SSL_CTX, None);
+        ctx.lock().keylog
     })
 }
 

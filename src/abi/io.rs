@@ -23,6 +23,7 @@ fn run<T>(
     func: &'static CStr,
     op: impl FnOnce(&mut Connection, &mut BioIo) -> Result<T, Error>,
 ) -> Result<T, Error> {
+    let _current = super::keylog::Current::enter(ssl);
     let r = ssl
         .start_if_needed()
         .and_then(|()| super::hello::client_hello_step(ssl))

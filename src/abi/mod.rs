@@ -21,6 +21,7 @@ pub mod hello;
 pub mod init;
 pub mod io;
 pub mod key_update;
+pub mod keylog;
 pub mod session;
 pub mod state;
 pub mod verify;

@@ -70,6 +70,8 @@ pub struct Context {
     /// The context's session-ticket key, kept across rebuilt configurations
     /// so that tickets issued stay valid.
     ticketer: Option<Arc<dyn rustls::server::ProducesTickets>>,
+    /// `SSL_CTX_set_keylog_callback`.
+    key_log: Option<Arc<dyn rustls::KeyLog>>,
 }
 
 impl Context {
@@ -92,6 +94,7 @@ impl Context {
             client: None,
             server: None,
             ticketer: None,
+            key_log: None,
         }
     }
 
@@ -127,6 +130,11 @@ impl Context {
 
     pub fn has_certificate(&self) -> bool {
         !self.chain.is_empty()
+    }
+
+    pub fn set_key_log(&mut self, log: Option<Arc<dyn rustls::KeyLog>>) {
+        self.key_log = log;
+        self.changed();
     }
 
     pub fn set_alpn(&mut self, protos: Vec<Vec<u8>>) {
@@ -265,6 +273,9 @@ impl Context {
             _ => builder.with_no_client_auth(),
         };
         config.alpn_protocols = self.alpn.clone();
+        if let Some(log) = &self.key_log {
+            config.key_log = log.clone();
+        }
         let config = Arc::new(config);
         self.client = Some(config.clone());
         Ok(config)
@@ -305,6 +316,9 @@ impl Context {
         }
         if let Some(t) = &self.ticketer {
             config.ticketer = t.clone();
+        }
+        if let Some(log) = &self.key_log {
+            config.key_log = log.clone();
         }
         // An OpenSSL server negotiates ALPN only through its select callback,
         // which picks the protocol per connection; its own list is unused.
