@@ -286,9 +286,14 @@ impl Context {
         if let Some(c) = &self.server {
             return Ok(c.clone());
         }
+        // OpenSSL 3.0's server limited to TLS 1.1 or older finds no signature
+        // algorithm its default security level allows there, and says so.
+        let versions = self
+            .versions()
+            .map_err(|_| Reason::NO_SUITABLE_SIGNATURE_ALGORITHM)?;
         let provider = self.provider();
         let builder = ServerConfig::builder_with_provider(provider.clone())
-            .with_protocol_versions(&self.versions()?)
+            .with_protocol_versions(&versions)
             .map_err(|_| Reason::NO_CIPHER_MATCH)?;
         let builder = if self.verify_mode & verify::VERIFY_PEER != 0 {
             let mut v = WebPkiClientVerifier::builder_with_provider(self.roots.get(), provider);

@@ -24,6 +24,7 @@ impl Reason {
     pub const NO_CIPHERS_AVAILABLE: Reason = Reason(181);
     pub const NO_PRIVATE_KEY_ASSIGNED: Reason = Reason(190);
     pub const NO_PROTOCOLS_AVAILABLE: Reason = Reason(191);
+    pub const NO_SUITABLE_SIGNATURE_ALGORITHM: Reason = Reason(118);
     pub const NO_SHARED_CIPHER: Reason = Reason(193);
     pub const NULL_SSL_CTX: Reason = Reason(195);
     pub const PROTOCOL_IS_SHUTDOWN: Reason = Reason(207);
