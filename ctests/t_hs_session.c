@@ -6,6 +6,14 @@
  */
 #include "common.h"
 
+static void shutdown_both(ct_pair *p) {
+    /* A clean bidirectional close, so that the session stays resumable. */
+    SSL_shutdown(p->client);
+    SSL_shutdown(p->server);
+    SSL_shutdown(p->client);
+    ERR_clear_error();
+}
+
 static SSL_SESSION *connect_once(const char *title, SSL_CTX *cctx, SSL_CTX *sctx,
                                  SSL_SESSION *offer) {
     printf("-- %s\n", title);
@@ -56,8 +64,36 @@ static void run(const char *title, int maxv) {
     SSL_CTX_free(other);
 }
 
+/* SSL_clear keeps the session: the next handshake on the same SSL resumes. */
+static void clear_and_again(int maxv) {
+    printf("== SSL_clear %s\n", maxv ? "TLS 1.2" : "TLS 1.3");
+    SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
+    SSL_CTX *sctx = ct_server_ctx();
+    if (maxv)
+        SSL_CTX_set_max_proto_version(cctx, maxv);
+    ct_pair p;
+    ct_pair_new(&p, cctx, sctx, 17 * 1024);
+    ct_pair_handshake(&p);
+    printf("first reused %d\n", SSL_session_reused(p.client));
+    shutdown_both(&p);
+    printf("clear client %d server %d\n", SSL_clear(p.client), SSL_clear(p.server));
+    BIO *cb, *sb;
+    BIO_new_bio_pair(&cb, 17 * 1024, &sb, 17 * 1024);
+    SSL_set_bio(p.client, cb, cb);
+    SSL_set_bio(p.server, sb, sb);
+    ct_pair_handshake(&p);
+    printf("second reused client %d server %d\n", SSL_session_reused(p.client),
+           SSL_session_reused(p.server));
+    ERR_clear_error();
+    ct_pair_free(&p);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
 int main(int argc, char **argv) {
     ct_init(argc, argv);
+    clear_and_again(0);
+    clear_and_again(TLS1_2_VERSION);
     run("TLS 1.3", 0);
     run("TLS 1.2", TLS1_2_VERSION);
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());

@@ -218,6 +218,10 @@ impl Connection {
         self.key_update = None;
         self.close_notify_deferred = false;
         self.hello = None;
+        // OpenSSL keeps the session through SSL_clear and offers it again.
+        if self.session.resumable() {
+            self.offered_session = Some(self.session.clone());
+        }
         self.session = Arc::default();
     }
 
