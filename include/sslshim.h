@@ -60,6 +60,29 @@ void SSL_get0_alpn_selected(const SSL *s, const uint8_t **data, unsigned int *le
 
 const char *SSL_alert_desc_string_long(int value);
 
+int SSL_CIPHER_get_cipher_nid(const SSL_CIPHER *c);
+
+/**
+ * Every suite offered is an AEAD, which OpenSSL reports as no MAC digest.
+ */
+int SSL_CIPHER_get_digest_nid(const SSL_CIPHER *_c);
+
+int SSL_CIPHER_get_kx_nid(const SSL_CIPHER *c);
+
+int SSL_CIPHER_get_auth_nid(const SSL_CIPHER *c);
+
+int SSL_CIPHER_is_aead(const SSL_CIPHER *c);
+
+/**
+ * The suite with the two-byte code point at `ptr`, among those offered.
+ */
+const SSL_CIPHER *SSL_CIPHER_find(SSL *s, const uint8_t *ptr);
+
+/**
+ * The negotiated version; before it, the highest known, as OpenSSL 3.0.
+ */
+int SSL_version(const SSL *s);
+
 SSL *SSL_new(SSL_CTX *ctx);
 
 int SSL_clear(SSL *s);
@@ -236,6 +259,26 @@ SSL_SESSION *SSL_get_session(const SSL *s);
 int SSL_set_session(SSL *s, SSL_SESSION *sess);
 
 int SSL_session_reused(const SSL *s);
+
+/**
+ * Tickets are bound to the context that issued them, so the session ID
+ * context has nothing to separate; only its length is checked.
+ */
+int SSL_CTX_set_session_id_context(SSL_CTX *ctx, const uint8_t *_sid_ctx, unsigned int len);
+
+long SSL_CTX_set_timeout(SSL_CTX *ctx, long t);
+
+long SSL_CTX_get_timeout(const SSL_CTX *ctx);
+
+int SSL_CTX_set_num_tickets(SSL_CTX *ctx, uintptr_t n);
+
+uintptr_t SSL_CTX_get_num_tickets(const SSL_CTX *ctx);
+
+void SSL_CTX_set_next_proto_select_cb(SSL_CTX *ctx, SSL_CTX_npn_select_cb_func cb, void *_arg);
+
+void SSL_CTX_set_next_protos_advertised_cb(SSL_CTX *ctx, SSL_CTX_npn_advertised_cb_func cb, void *_arg);
+
+void SSL_get0_next_proto_negotiated(const SSL *_s, const uint8_t **data, unsigned int *len);
 
 int SSL_in_init(const SSL *s);
 

@@ -14,6 +14,7 @@ use crate::core::error::Reason;
 
 pub mod cert;
 pub mod cipher;
+pub mod cipher_nid;
 pub mod connection;
 pub mod context;
 pub mod ctrl;
@@ -23,6 +24,7 @@ pub mod io;
 pub mod key_update;
 pub mod keylog;
 pub mod session;
+pub mod session_ctx;
 pub mod state;
 pub mod verify;
 

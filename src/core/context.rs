@@ -72,6 +72,10 @@ pub struct Context {
     ticketer: Option<Arc<dyn rustls::server::ProducesTickets>>,
     /// `SSL_CTX_set_keylog_callback`.
     key_log: Option<Arc<dyn rustls::KeyLog>>,
+    /// `SSL_CTX_set_num_tickets`: TLS 1.3 tickets sent after a handshake.
+    num_tickets: usize,
+    /// `SSL_CTX_set_timeout`, in seconds: kept and reported.
+    pub session_timeout: i64,
 }
 
 impl Context {
@@ -95,6 +99,8 @@ impl Context {
             server: None,
             ticketer: None,
             key_log: None,
+            num_tickets: 2,
+            session_timeout: 7200,
         }
     }
 
@@ -130,6 +136,15 @@ impl Context {
 
     pub fn has_certificate(&self) -> bool {
         !self.chain.is_empty()
+    }
+
+    pub fn set_num_tickets(&mut self, n: usize) {
+        self.num_tickets = n;
+        self.server = None;
+    }
+
+    pub fn num_tickets(&self) -> usize {
+        self.num_tickets
     }
 
     pub fn set_key_log(&mut self, log: Option<Arc<dyn rustls::KeyLog>>) {
@@ -322,6 +337,7 @@ impl Context {
         if let Some(t) = &self.ticketer {
             config.ticketer = t.clone();
         }
+        config.send_tls13_tickets = self.num_tickets;
         if let Some(log) = &self.key_log {
             config.key_log = log.clone();
         }
