@@ -173,8 +173,6 @@ int SSL_CTX_set_srp_username(SSL_CTX *ctx, char *_name);
 
 int SSL_CTX_set_srp_password(SSL_CTX *ctx, char *_pw);
 
-void SSL_CTX_sess_set_new_cb(SSL_CTX *ctx, int (*cb)(SSL*, SSL_SESSION*));
-
 long SSL_CTX_ctrl(SSL_CTX *ctx, int cmd, long larg, void *parg);
 
 long SSL_ctrl(SSL *s, int cmd, long larg, void *parg);
@@ -259,6 +257,8 @@ SSL_SESSION *SSL_get_session(const SSL *s);
 int SSL_set_session(SSL *s, SSL_SESSION *sess);
 
 int SSL_session_reused(const SSL *s);
+
+void SSL_CTX_sess_set_new_cb(SSL_CTX *ctx, int (*cb)(SSL*, SSL_SESSION*));
 
 /**
  * Tickets are bound to the context that issued them, so the session ID

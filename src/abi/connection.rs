@@ -100,6 +100,10 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
         conn.settings.read_ahead = ctx.lock().read_ahead != 0;
         let trust = ctx.clone();
         conn.set_trust_refresh(Arc::new(move || trust.lock().sync_roots()));
+        let sessions = ctx.clone();
+        conn.set_new_session_hook(Arc::new(move |sess| {
+            super::session_ctx::new_session(&sessions, sess)
+        }));
         conn.set_step_hook(Arc::new(err::clear_with_errno));
         let ssl = Box::into_raw(Box::new(SSL {
             refs: AtomicI32::new(1),

@@ -69,6 +69,7 @@ pub(crate) struct CtxInner {
     pub quiet_shutdown: bool,
     pub hello: super::hello::HelloCallbacks,
     pub keylog: KeylogCallback,
+    pub new_session_cb: super::session_ctx::NewSessionCb,
 }
 
 impl CtxInner {
@@ -190,6 +191,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 quiet_shutdown: false,
                 hello: Default::default(),
                 keylog: None,
+                new_session_cb: None,
             }),
             ex_data: Mutex::new(CryptoExData {
                 ctx: std::ptr::null_mut(),
@@ -485,25 +487,5 @@ pub unsafe extern "C" fn SSL_CTX_set_srp_password(
             "SSL_CTX_set_srp_password (SRP)",
         );
         0
-    })
-}
-
-#[export_name = "sslshim_SSL_CTX_sess_set_new_cb"]
-pub unsafe extern "C" fn SSL_CTX_sess_set_new_cb(
-    ctx: *mut SSL_CTX,
-    cb: Option<
-        unsafe extern "C" fn(
-            *mut crate::abi::connection::SSL,
-            *mut crate::abi::session::SSL_SESSION,
-        ) -> c_int,
-    >,
-) {
-    guard(c"SSL_CTX_sess_set_new_cb", (), || {
-        deref!(c"SSL_CTX_sess_set_new_cb", ctx);
-        // Sessions resume inside rustls's own cache; the application's external
-        // cache is not offered sessions, which only costs it resumptions.
-        if cb.is_some() {
-            super::ignored("SSL_CTX_sess_set_new_cb");
-        }
     })
 }

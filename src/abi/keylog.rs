@@ -33,6 +33,11 @@ impl Drop for Current {
     }
 }
 
+/// The `SSL` whose call is running on this thread, or null.
+pub(crate) fn current() -> *const SSL {
+    CURRENT.with(Cell::get)
+}
+
 #[derive(Debug)]
 pub(crate) struct CallbackKeyLog(pub KeylogFn);
 

@@ -1,16 +1,55 @@
-//! Context-wide session settings: `SSL_CTX_set_session_id_context(3)`,
+//! Context-wide session settings: `SSL_CTX_sess_set_new_cb(3)`,
+//! `SSL_CTX_set_session_id_context(3)`,
 //! `SSL_CTX_set_timeout(3)`, `SSL_CTX_set_num_tickets(3)`; and NPN, which
 //! rustls does not speak (`SSL_CTX_set_next_proto_select_cb(3)`).
 
 use std::ffi::c_void;
+use std::sync::Arc;
 
 use libc::{c_int, c_long, c_uint};
 
 use super::connection::SSL;
 use super::context::SSL_CTX;
+use super::session::SSL_SESSION;
 use super::{deref, guard};
 use crate::bridge::err;
 use crate::core::error::Reason;
+use crate::core::session::Session;
+
+pub type NewSessionCb = Option<unsafe extern "C" fn(*mut SSL, *mut SSL_SESSION) -> c_int>;
+
+/// `SSL_SESS_CACHE_CLIENT`.
+const SESS_CACHE_CLIENT: c_long = 1;
+
+/// Offers a client's new session to the application's callback, as OpenSSL
+/// does when the cache mode includes clients. A callback returning 1 keeps
+/// the reference it was given.
+pub(crate) fn new_session(ctx: &SSL_CTX, sess: Arc<Session>) {
+    let (cb, mode) = {
+        let c = ctx.lock();
+        (c.new_session_cb, c.session_cache_mode)
+    };
+    let ssl = super::keylog::current();
+    let Some(cb) = cb else { return };
+    if mode & SESS_CACHE_CLIENT == 0 || ssl.is_null() {
+        return;
+    }
+    let p = Arc::into_raw(sess) as *mut SSL_SESSION;
+    if unsafe { cb(ssl as *mut SSL, p) } == 0 {
+        drop(unsafe { Arc::from_raw(p as *const Session) });
+    }
+}
+
+#[export_name = "sslshim_SSL_CTX_sess_set_new_cb"]
+pub unsafe extern "C" fn SSL_CTX_sess_set_new_cb(
+    ctx: *mut SSL_CTX,
+    cb: Option<unsafe extern "C" fn(*mut SSL, *mut SSL_SESSION) -> c_int>,
+) {
+    guard(c"SSL_CTX_sess_set_new_cb", (), || {
+        let ctx = deref!(c"SSL_CTX_sess_set_new_cb", ctx);
+        ctx.lock().new_session_cb = cb;
+    })
+}
 
 /// `SSL_MAX_SID_CTX_LENGTH`.
 const MAX_SID_CTX_LENGTH: c_uint = 32;

@@ -34,13 +34,33 @@ impl Session {
     }
 }
 
+/// Told of each session a client connection receives.
+pub type NewSessionHook = Arc<dyn Fn(Arc<Session>) + Send + Sync>;
+
 /// The store of one client connection. rustls keys sessions by server name;
 /// OpenSSL leaves the choice of session to the application, so names are
 /// ignored here.
-#[derive(Debug)]
 pub struct ConnectionStore {
     pub offer: Option<Arc<Session>>,
     pub got: Arc<Session>,
+    pub on_new: Option<NewSessionHook>,
+}
+
+impl ConnectionStore {
+    fn received(&self) {
+        if let Some(hook) = &self.on_new {
+            hook(self.got.clone());
+        }
+    }
+}
+
+impl std::fmt::Debug for ConnectionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionStore")
+            .field("offer", &self.offer)
+            .field("got", &self.got)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientSessionStore for ConnectionStore {
@@ -54,6 +74,7 @@ impl ClientSessionStore for ConnectionStore {
 
     fn set_tls12_session(&self, _: ServerName<'static>, value: Tls12ClientSessionValue) {
         self.got.lock().tls12 = Some(value);
+        self.received();
     }
 
     fn tls12_session(&self, _: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
@@ -64,6 +85,7 @@ impl ClientSessionStore for ConnectionStore {
 
     fn insert_tls13_ticket(&self, _: ServerName<'static>, value: Tls13ClientSessionValue) {
         self.got.lock().tls13.push_back(value);
+        self.received();
     }
 
     fn take_tls13_ticket(&self, _: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {

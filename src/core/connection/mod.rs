@@ -10,7 +10,7 @@ use rustls::{ClientConfig, ServerConfig};
 use super::context::{Context, Method, TLS1_2_VERSION, TLS1_3_VERSION};
 use super::error::{reason_for_tls_error, Error};
 use super::record_reader::RecordBoundary;
-use super::session::{ConnectionStore, Session};
+use super::session::{ConnectionStore, NewSessionHook, Session};
 use super::verify::x509_v;
 use super::write_state::{SendFragment, WriteState};
 
@@ -140,6 +140,7 @@ pub struct Connection {
     offered_session: Option<Arc<Session>>,
     /// What this handshake leaves for `SSL_get1_session`.
     session: Arc<Session>,
+    new_session_hook: Option<NewSessionHook>,
     pub settings: Settings,
 }
 
@@ -164,6 +165,7 @@ impl Connection {
             hello: None,
             offered_session: None,
             session: Arc::default(),
+            new_session_hook: None,
             settings: Settings::from_context(ctx),
         }
     }
@@ -192,6 +194,10 @@ impl Connection {
 
     pub fn set_trust_refresh(&mut self, f: TrustRefresh) {
         self.trust_refresh = Some(f);
+    }
+
+    pub fn set_new_session_hook(&mut self, f: NewSessionHook) {
+        self.new_session_hook = Some(f);
     }
 
     pub fn set_step_hook(&mut self, f: StepHook) {
@@ -274,6 +280,7 @@ impl Connection {
         own.resumption = rustls::client::Resumption::store(Arc::new(ConnectionStore {
             offer: self.offered_session.clone(),
             got: self.session.clone(),
+            on_new: self.new_session_hook.clone(),
         }));
         config = Arc::new(own);
         // Without SNI, an address as server name keeps rustls from sending one;
