@@ -38,6 +38,10 @@ X509 *SSL_get1_peer_certificate(const SSL *s);
  */
 struct stack_st_X509 *SSL_get_peer_cert_chain(const SSL *s);
 
+X509 *SSL_CTX_get0_certificate(const SSL_CTX *ctx);
+
+EVP_PKEY *SSL_CTX_get0_privatekey(const SSL_CTX *ctx);
+
 const char *SSL_get_version(const SSL *s);
 
 const SSL_CIPHER *SSL_get_current_cipher(const SSL *s);
@@ -55,6 +59,29 @@ uint32_t SSL_CIPHER_get_id(const SSL_CIPHER *c);
 void SSL_get0_alpn_selected(const SSL *s, const uint8_t **data, unsigned int *len);
 
 const char *SSL_alert_desc_string_long(int value);
+
+int SSL_CIPHER_get_cipher_nid(const SSL_CIPHER *c);
+
+/**
+ * Every suite offered is an AEAD, which OpenSSL reports as no MAC digest.
+ */
+int SSL_CIPHER_get_digest_nid(const SSL_CIPHER *_c);
+
+int SSL_CIPHER_get_kx_nid(const SSL_CIPHER *c);
+
+int SSL_CIPHER_get_auth_nid(const SSL_CIPHER *c);
+
+int SSL_CIPHER_is_aead(const SSL_CIPHER *c);
+
+/**
+ * The suite with the two-byte code point at `ptr`, among those offered.
+ */
+const SSL_CIPHER *SSL_CIPHER_find(SSL *s, const uint8_t *ptr);
+
+/**
+ * The negotiated version; before it, the highest known, as OpenSSL 3.0.
+ */
+int SSL_version(const SSL *s);
 
 SSL *SSL_new(SSL_CTX *ctx);
 
@@ -136,6 +163,8 @@ void SSL_CTX_set_default_passwd_cb_userdata(SSL_CTX *ctx, void *u);
 
 void SSL_CTX_set_keylog_callback(SSL_CTX *ctx, SSL_CTX_keylog_cb_func cb);
 
+SSL_CTX_keylog_cb_func SSL_CTX_get_keylog_callback(const SSL_CTX *ctx);
+
 void SSL_CTX_set_msg_callback(SSL_CTX *ctx, void (*cb)(int, int, int, const void*, uintptr_t, SSL*, void*));
 
 void SSL_CTX_set_post_handshake_auth(SSL_CTX *ctx, int val);
@@ -144,11 +173,28 @@ int SSL_CTX_set_srp_username(SSL_CTX *ctx, char *_name);
 
 int SSL_CTX_set_srp_password(SSL_CTX *ctx, char *_pw);
 
-void SSL_CTX_sess_set_new_cb(SSL_CTX *ctx, int (*cb)(SSL*, SSL_SESSION*));
-
 long SSL_CTX_ctrl(SSL_CTX *ctx, int cmd, long larg, void *parg);
 
 long SSL_ctrl(SSL *s, int cmd, long larg, void *parg);
+
+long SSL_CTX_callback_ctrl(SSL_CTX *ctx, int cmd, void (*fp)(void));
+
+void SSL_CTX_set_alpn_select_cb(SSL_CTX *ctx, SSL_CTX_alpn_select_cb_func cb, void *arg);
+
+int SSL_set_alpn_protos(SSL *s, const uint8_t *protos, unsigned int len);
+
+int SSL_select_next_proto(uint8_t **out, uint8_t *outlen, const uint8_t *server, unsigned int server_len, const uint8_t *client, unsigned int client_len);
+
+const char *SSL_get_servername(const SSL *s, int kind);
+
+int SSL_get_servername_type(const SSL *s);
+
+/**
+ * Moves the `SSL` to another context, whose certificate, key and callbacks
+ * the rest of the handshake uses: what a servername callback does to serve
+ * another name.
+ */
+SSL_CTX *SSL_set_SSL_CTX(SSL *s, SSL_CTX *ctx);
 
 int OPENSSL_init_ssl(uint64_t opts, const OPENSSL_INIT_SETTINGS *settings);
 
@@ -195,7 +241,42 @@ uint64_t SSL_get_options(const SSL *s);
 
 void SSL_SESSION_free(SSL_SESSION *sess);
 
+int SSL_SESSION_up_ref(SSL_SESSION *sess);
+
+int SSL_SESSION_is_resumable(const SSL_SESSION *sess);
+
+SSL_SESSION *SSL_get1_session(SSL *s);
+
+/**
+ * The session without a new reference; the `SSL` keeps it alive.
+ */
+SSL_SESSION *SSL_get_session(const SSL *s);
+
 int SSL_set_session(SSL *s, SSL_SESSION *sess);
+
+int SSL_session_reused(const SSL *s);
+
+void SSL_CTX_sess_set_new_cb(SSL_CTX *ctx, int (*cb)(SSL*, SSL_SESSION*));
+
+/**
+ * Tickets are bound to the context that issued them, so the session ID
+ * context has nothing to separate; only its length is checked.
+ */
+int SSL_CTX_set_session_id_context(SSL_CTX *ctx, const uint8_t *_sid_ctx, unsigned int len);
+
+long SSL_CTX_set_timeout(SSL_CTX *ctx, long t);
+
+long SSL_CTX_get_timeout(const SSL_CTX *ctx);
+
+int SSL_CTX_set_num_tickets(SSL_CTX *ctx, uintptr_t n);
+
+uintptr_t SSL_CTX_get_num_tickets(const SSL_CTX *ctx);
+
+void SSL_CTX_set_next_proto_select_cb(SSL_CTX *ctx, SSL_CTX_npn_select_cb_func cb, void *_arg);
+
+void SSL_CTX_set_next_protos_advertised_cb(SSL_CTX *ctx, SSL_CTX_npn_advertised_cb_func cb, void *_arg);
+
+void SSL_get0_next_proto_negotiated(const SSL *_s, const uint8_t **data, unsigned int *len);
 
 int SSL_get_shutdown(const SSL *s);
 

@@ -291,7 +291,12 @@ pub unsafe extern "C" fn SSL_get_peer_cert_chain(s: *const SSL) -> *mut stack_st
             s as *mut SSL,
             std::ptr::null_mut()
         );
-        let Some(certs) = ssl.conn.peer_certificates() else {
+        // A server that asked for a certificate got a Certificate message,
+        // empty if the client had none: OpenSSL keeps an empty chain for it.
+        let asked = ssl.conn.role() == Role::Server
+            && ssl.conn.settings.verify_mode & crate::core::verify::VERIFY_PEER != 0
+            && ssl.conn.version().is_some();
+        let Some(certs) = ssl.conn.peer_certificates().or(asked.then_some(&[][..])) else {
             return std::ptr::null_mut();
         };
         let certs = if ssl.conn.role() == Role::Server {
@@ -303,5 +308,35 @@ pub unsafe extern "C" fn SSL_get_peer_cert_chain(s: *const SSL) -> *mut stack_st
         ssl.peer_chain
             .as_ref()
             .map_or(std::ptr::null_mut(), |c| c.as_ptr() as *mut stack_st_X509)
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_get0_certificate"]
+pub unsafe extern "C" fn SSL_CTX_get0_certificate(ctx: *const SSL_CTX) -> *mut X509 {
+    guard(c"SSL_CTX_get0_certificate", std::ptr::null_mut(), || {
+        let ctx = deref!(
+            c"SSL_CTX_get0_certificate",
+            ctx as *mut SSL_CTX,
+            std::ptr::null_mut()
+        );
+        ctx.lock()
+            .cert
+            .as_ref()
+            .map_or(std::ptr::null_mut(), Cert::as_ptr)
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_get0_privatekey"]
+pub unsafe extern "C" fn SSL_CTX_get0_privatekey(ctx: *const SSL_CTX) -> *mut EVP_PKEY {
+    guard(c"SSL_CTX_get0_privatekey", std::ptr::null_mut(), || {
+        let ctx = deref!(
+            c"SSL_CTX_get0_privatekey",
+            ctx as *mut SSL_CTX,
+            std::ptr::null_mut()
+        );
+        ctx.lock()
+            .key
+            .as_ref()
+            .map_or(std::ptr::null_mut(), PKey::as_ptr)
     })
 }

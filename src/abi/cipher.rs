@@ -16,18 +16,13 @@ pub type SSL_CIPHER = CipherInfo;
 pub unsafe extern "C" fn SSL_get_version(s: *const SSL) -> *const c_char {
     guard(c"SSL_get_version", std::ptr::null(), || {
         let ssl = deref!(c"SSL_get_version", s as *mut SSL, std::ptr::null());
-        // Before a version is negotiated OpenSSL names the highest it allows.
-        let max = ssl.ctx.lock().core.max_version();
-        let v: &CStr =
-            match ssl
-                .conn
-                .version()
-                .unwrap_or(if max == 0 { TLS1_3_VERSION } else { max })
-            {
-                TLS1_3_VERSION => c"TLSv1.3",
-                TLS1_2_VERSION => c"TLSv1.2",
-                _ => c"unknown",
-            };
+        // Before a version is negotiated OpenSSL 3.0 names the highest it
+        // knows, whatever the bounds.
+        let v: &CStr = match ssl.conn.version().unwrap_or(TLS1_3_VERSION) {
+            TLS1_3_VERSION => c"TLSv1.3",
+            TLS1_2_VERSION => c"TLSv1.2",
+            _ => c"unknown",
+        };
         v.as_ptr()
     })
 }

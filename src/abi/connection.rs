@@ -27,6 +27,8 @@ pub struct SSL {
     /// Kept for `SSL_get_peer_cert_chain`, whose result the `SSL` owns.
     pub(crate) peer_chain: Option<CertStack>,
     pub(crate) verify: super::verify::VerifyState,
+    /// Kept for `SSL_get_servername`, whose result the `SSL` owns.
+    pub(crate) servername: Option<std::ffi::CString>,
 }
 
 impl SSL {
@@ -59,6 +61,12 @@ impl SSL {
                     .client_config(self.conn.settings.options)
                     .map_err(Error::Ssl)
                     .and_then(|c| self.conn.start_client(c)),
+                // The application's callbacks see the ClientHello before
+                // the configuration is chosen.
+                _ if ctx.hello.any() => {
+                    self.conn.start_accepting();
+                    Ok(())
+                }
                 _ => ctx
                     .server_config(self.conn.settings.options)
                     .map_err(Error::Ssl)
@@ -96,6 +104,10 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
         conn.settings.read_ahead = ctx.lock().read_ahead != 0;
         let trust = ctx.clone();
         conn.set_trust_refresh(Arc::new(move || trust.lock().sync_roots()));
+        let sessions = ctx.clone();
+        conn.set_new_session_hook(Arc::new(move |sess| {
+            super::session_ctx::new_session(&sessions, sess)
+        }));
         conn.set_step_hook(Arc::new(err::clear_with_errno));
         let ssl = Box::into_raw(Box::new(SSL {
             refs: AtomicI32::new(1),
@@ -109,6 +121,7 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             },
             peer_chain: None,
             verify,
+            servername: None,
         }));
         unsafe { super::verify::attach(ssl) };
         unsafe {

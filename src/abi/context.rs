@@ -47,6 +47,8 @@ pub extern "C" fn TLS_server_method() -> *const SSL_METHOD {
 }
 
 pub use crate::bridge::verify::VerifyCallback;
+/// `SSL_MODE_NO_AUTO_CHAIN`.
+const NO_AUTO_CHAIN: u64 = 0x8;
 
 /// What the `SSL_CTX` holds besides the core context: the application's
 /// libcrypto objects and callbacks.
@@ -69,6 +71,9 @@ pub(crate) struct CtxInner {
     pub read_ahead: c_long,
     /// Any int, returned as given (OpenSSL keeps the value, not a flag).
     pub quiet_shutdown: c_int,
+    pub hello: super::hello::HelloCallbacks,
+    pub keylog: KeylogCallback,
+    pub new_session_cb: super::session_ctx::NewSessionCb,
 }
 
 impl CtxInner {
@@ -86,6 +91,9 @@ impl CtxInner {
         }
         self.core.set_roots(&roots);
         self.store_seen = Some(len);
+        if self.extra_chain.is_empty() && self.cert.is_some() {
+            self.certificates_changed();
+        }
     }
 
     /// Marks the roots for rebuilding, after a CA directory was added.
@@ -113,8 +121,13 @@ impl CtxInner {
     /// Hands the certificate, its chain and the key to the core as DER.
     pub fn certificates_changed(&mut self) {
         let mut chain: Vec<_> = self.cert.iter().filter_map(Cert::to_der).collect();
-        if !chain.is_empty() {
-            chain.extend(self.extra_chain.iter().filter_map(Cert::to_der));
+        if let Some(leaf) = self.cert.as_ref().filter(|_| !chain.is_empty()) {
+            if !self.extra_chain.is_empty() {
+                chain.extend(self.extra_chain.iter().filter_map(Cert::to_der));
+            } else if self.core.mode & NO_AUTO_CHAIN == 0 {
+                let issuers = crate::bridge::chain::auto_chain(&self.store, leaf);
+                chain.extend(issuers.iter().filter_map(Cert::to_der));
+            }
         }
         self.core.set_certificate_chain(chain);
         if let Some(k) = self.key.as_ref().and_then(PKey::to_der) {
@@ -189,6 +202,9 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 session_cache_mode: 2, // SSL_SESS_CACHE_SERVER
                 read_ahead: 0,
                 quiet_shutdown: 0,
+                hello: Default::default(),
+                keylog: None,
+                new_session_cb: None,
             }),
             ex_data: Mutex::new(CryptoExData {
                 ctx: std::ptr::null_mut(),
@@ -381,10 +397,7 @@ pub unsafe extern "C" fn SSL_CTX_set_alpn_protos(
                 ctx.lock().core.set_alpn(list);
                 0
             }
-            Err(()) => {
-                err::push(Reason(0x3_0000 | 262), c"SSL_CTX_set_alpn_protos");
-                1
-            }
+            Err(()) => 1,
         }
     })
 }
@@ -411,10 +424,19 @@ pub type KeylogCallback =
 #[export_name = "sslshim_SSL_CTX_set_keylog_callback"]
 pub unsafe extern "C" fn SSL_CTX_set_keylog_callback(ctx: *mut SSL_CTX, cb: KeylogCallback) {
     guard(c"SSL_CTX_set_keylog_callback", (), || {
-        deref!(c"SSL_CTX_set_keylog_callback", ctx);
-        if cb.is_some() {
-            super::ignored("SSL_CTX_set_keylog_callback");
-        }
+        let ctx = deref!(c"SSL_CTX_set_keylog_callback", ctx);
+        let log = cb.map(|f| Arc::new(super::keylog::CallbackKeyLog(f)) as Arc<dyn rustls::KeyLog>);
+        let mut c = ctx.lock();
+        c.keylog = cb;
+        c.core.set_key_log(log);
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_get_keylog_callback"]
+pub unsafe extern "C" fn SSL_CTX_get_keylog_callback(ctx: *const SSL_CTX) -> KeylogCallback {
+    guard(c"SSL_CTX_get_keylog_callback", None, || {
+        let ctx = deref!(c"SSL_CTX_get_keylog_callback", ctx as *mut SSL_CTX, None);
+        ctx.lock().keylog
     })
 }
 
@@ -478,25 +500,5 @@ pub unsafe extern "C" fn SSL_CTX_set_srp_password(
             "SSL_CTX_set_srp_password (SRP)",
         );
         0
-    })
-}
-
-#[export_name = "sslshim_SSL_CTX_sess_set_new_cb"]
-pub unsafe extern "C" fn SSL_CTX_sess_set_new_cb(
-    ctx: *mut SSL_CTX,
-    cb: Option<
-        unsafe extern "C" fn(
-            *mut crate::abi::connection::SSL,
-            *mut crate::abi::session::SSL_SESSION,
-        ) -> c_int,
-    >,
-) {
-    guard(c"SSL_CTX_sess_set_new_cb", (), || {
-        deref!(c"SSL_CTX_sess_set_new_cb", ctx);
-        // Sessions resume inside rustls's own cache; the application's external
-        // cache is not offered sessions, which only costs it resumptions.
-        if cb.is_some() {
-            super::ignored("SSL_CTX_sess_set_new_cb");
-        }
     })
 }

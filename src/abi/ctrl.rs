@@ -26,6 +26,7 @@ const SET_MAX_SEND_FRAGMENT: c_int = 52;
 const SET_SPLIT_SEND_FRAGMENT: c_int = 125;
 const SET_MAX_PIPELINES: c_int = 126;
 const SET_TLSEXT_HOSTNAME: c_int = 55;
+const SET_TLSEXT_SERVERNAME_ARG: c_int = 54;
 const EXTRA_CHAIN_CERT: c_int = 14;
 const CLEAR_EXTRA_CHAIN_CERTS: c_int = 83;
 const GET_RI_SUPPORT: c_int = 76;
@@ -108,6 +109,11 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(
                     }
                     None => 0,
                 }
+            }
+            SET_TLSEXT_SERVERNAME_ARG => {
+                drop(c);
+                super::hello::set_servername_arg(ctx, parg);
+                1
             }
             // The message callback is never called, so its argument is moot.
             SET_MSG_CALLBACK_ARG => 1,

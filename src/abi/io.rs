@@ -23,10 +23,14 @@ fn run<T>(
     func: &'static CStr,
     op: impl FnOnce(&mut Connection, &mut BioIo) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    let r = ssl.start_if_needed().and_then(|()| {
-        let mut io = ssl.io();
-        op(&mut ssl.conn, &mut io)
-    });
+    let _current = super::keylog::Current::enter(ssl);
+    let r = ssl
+        .start_if_needed()
+        .and_then(|()| super::hello::client_hello_step(ssl))
+        .and_then(|()| {
+            let mut io = ssl.io();
+            op(&mut ssl.conn, &mut io)
+        });
     if let Some(reason) = r.as_ref().err().and_then(|e| e.reason()) {
         err::push(reason, func);
     }

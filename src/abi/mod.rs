@@ -14,14 +14,18 @@ use crate::core::error::Reason;
 
 pub mod cert;
 pub mod cipher;
+pub mod cipher_nid;
 pub mod connection;
 pub mod context;
 pub mod ctrl;
+pub mod hello;
 pub mod init;
 pub mod io;
 pub mod key_update;
+pub mod keylog;
 pub mod options;
 pub mod session;
+pub mod session_ctx;
 pub mod shutdown;
 pub mod state;
 pub mod verify;

@@ -2,6 +2,7 @@
 //! error queue, and its certificates, keys and trust stores.
 
 pub mod bio;
+pub mod chain;
 pub mod err;
 pub mod ffi;
 pub mod verify;

@@ -122,11 +122,28 @@ fn selects_all(word: &str) -> bool {
             | "ECDHE"
             | "EECDH"
             | "kECDHE"
-            | "AESGCM"
             | "AEAD"
             | "TLSv1.2"
             | "COMPLEMENTOFDEFAULT"
     )
+}
+
+/// Whether one part of a cipher-list word (`ECDHE+AESGCM` has two) selects `c`.
+fn selects(part: &str, c: &CipherInfo) -> bool {
+    let name = c.name.to_string_lossy();
+    let needle = match part {
+        "AESGCM" => "GCM",
+        "CHACHA20" => "CHACHA20",
+        "aRSA" | "RSA" => "-RSA-",
+        "aECDSA" | "ECDSA" => "-ECDSA-",
+        "AES128" => "AES128",
+        "AES256" => "AES256",
+        "SHA384" => "SHA384",
+        // The AEAD suites of TLS 1.2 name their hash only when it is SHA384.
+        "SHA256" => return !name.contains("SHA384"),
+        p => return selects_all(p) || name.contains(p),
+    };
+    name.contains(needle)
 }
 
 /// The TLS 1.2 suites an OpenSSL cipher list (`SSL_CTX_set_cipher_list`) names,
@@ -146,9 +163,7 @@ pub fn parse_cipher_list(list: &str) -> Option<Vec<CipherSuite>> {
         let matching = CIPHERS.iter().filter(|c| !c.is_tls13()).filter(|c| {
             selects_all(word)
                 || c.name.to_bytes() == word.as_bytes()
-                || word
-                    .split('+')
-                    .all(|p| c.name.to_string_lossy().contains(p))
+                || word.split('+').all(|p| selects(p, c))
         });
         for c in matching {
             if negate {
@@ -162,21 +177,29 @@ pub fn parse_cipher_list(list: &str) -> Option<Vec<CipherSuite>> {
     (!chosen.is_empty()).then(|| chosen.iter().map(|c| c.suite).collect())
 }
 
+/// TLS 1.3 suites OpenSSL knows and rustls does not offer: naming them is
+/// not an error, it just selects nothing.
+const OTHER_TLS13: &[&str] = &["TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256"];
+
 /// The TLS 1.3 suites a `SSL_CTX_set_ciphersuites` string names: exact names
-/// only, as OpenSSL takes them. `None` when a name is unknown to OpenSSL's syntax.
+/// only, as OpenSSL takes them, unknown ones skipped. `None` when the string
+/// names something but nothing OpenSSL knows.
 pub fn parse_ciphersuites(list: &str) -> Option<Vec<CipherSuite>> {
     let mut out = Vec::new();
-    for name in list.split(':').filter(|w| !w.is_empty()) {
-        match CIPHERS
+    let mut known = 0;
+    let names: Vec<&str> = list.split(':').filter(|w| !w.is_empty()).collect();
+    for name in &names {
+        if let Some(c) = CIPHERS
             .iter()
             .find(|c| c.is_tls13() && c.name.to_bytes() == name.as_bytes())
         {
-            Some(c) => out.push(c.suite),
-            None if name.starts_with("TLS_") => {}
-            None => return None,
+            out.push(c.suite);
+            known += 1;
+        } else if OTHER_TLS13.contains(name) {
+            known += 1;
         }
     }
-    Some(out)
+    (names.is_empty() || known > 0).then_some(out)
 }
 
 #[cfg(test)]
@@ -205,5 +228,16 @@ mod tests {
         );
         assert_eq!(parse_ciphersuites(""), Some(vec![]));
         assert_eq!(parse_ciphersuites("bogus"), None);
+        assert_eq!(
+            parse_ciphersuites("TLS_AES_128_GCM_SHA256:bogus").map(|v| v.len()),
+            Some(1)
+        );
+        assert_eq!(parse_ciphersuites("TLS_AES_128_CCM_SHA256"), Some(vec![]));
+        assert_eq!(parse_cipher_list("ECDHE+AESGCM").map(|v| v.len()), Some(4));
+        assert_eq!(parse_cipher_list("AESGCM").map(|v| v.len()), Some(4));
+        assert_eq!(
+            parse_cipher_list("CHACHA20:!aECDSA").map(|v| v.len()),
+            Some(1)
+        );
     }
 }

@@ -45,6 +45,8 @@ pub mod mode {
 /// Protocol versions as OpenSSL numbers them.
 pub const TLS1_2_VERSION: i32 = 0x0303;
 pub const TLS1_3_VERSION: i32 = 0x0304;
+const DTLS1_VERSION: i32 = 0xfeff;
+const DTLS1_2_VERSION: i32 = 0xfefd;
 
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -68,6 +70,15 @@ pub struct Context {
     server: Option<Arc<ServerConfig>>,
     /// The `options::CONFIG` bits the cached configurations were built with.
     built_options: u64,
+    /// The context's session-ticket key, kept across rebuilt configurations
+    /// so that tickets issued stay valid.
+    ticketer: Option<Arc<dyn rustls::server::ProducesTickets>>,
+    /// `SSL_CTX_set_keylog_callback`.
+    key_log: Option<Arc<dyn rustls::KeyLog>>,
+    /// `SSL_CTX_set_num_tickets`: TLS 1.3 tickets sent after a handshake.
+    num_tickets: usize,
+    /// `SSL_CTX_set_timeout`, in seconds: kept and reported.
+    pub session_timeout: i64,
 }
 
 impl Context {
@@ -90,6 +101,10 @@ impl Context {
             tls13_suites: None,
             client: None,
             server: None,
+            ticketer: None,
+            key_log: None,
+            num_tickets: 2,
+            session_timeout: 7200,
         }
     }
 
@@ -127,6 +142,20 @@ impl Context {
         !self.chain.is_empty()
     }
 
+    pub fn set_num_tickets(&mut self, n: usize) {
+        self.num_tickets = n;
+        self.server = None;
+    }
+
+    pub fn num_tickets(&self) -> usize {
+        self.num_tickets
+    }
+
+    pub fn set_key_log(&mut self, log: Option<Arc<dyn rustls::KeyLog>>) {
+        self.key_log = log;
+        self.changed();
+    }
+
     pub fn set_alpn(&mut self, protos: Vec<Vec<u8>>) {
         self.alpn = protos;
         self.changed();
@@ -144,6 +173,13 @@ impl Context {
     fn set_version_bound(&mut self, v: i32, min: bool) -> bool {
         // SSL3 to TLS 1.1 are known to OpenSSL but not offered here: a minimum
         // below TLS 1.2 is the same as TLS 1.2, a maximum below it disables all.
+        // A DTLS version given to a TLS method is accepted and means no
+        // bound, as OpenSSL 3.0 takes it.
+        let v = if matches!(v, DTLS1_VERSION | DTLS1_2_VERSION) {
+            0
+        } else {
+            v
+        };
         if v != 0 && !(0x0300..=TLS1_3_VERSION).contains(&v) {
             return false;
         }
@@ -267,13 +303,21 @@ impl Context {
         if let Some(c) = &self.client {
             return Ok(c.clone());
         }
+        let versions = self.versions()?;
+        // OpenSSL 3.0's client refuses to start when TLS 1.3 is allowed but
+        // its TLS 1.3 suites were all removed, even with TLS 1.2 suites left.
+        if self.tls13_suites.as_ref().is_some_and(Vec::is_empty)
+            && versions.contains(&&rustls::version::TLS13)
+        {
+            return Err(Reason::NO_CIPHERS_AVAILABLE);
+        }
         let provider = self.provider();
         let verifier = OpensslServerVerifier::new(
             self.roots.clone(),
             provider.signature_verification_algorithms,
         );
         let builder = ClientConfig::builder_with_provider(provider)
-            .with_protocol_versions(&self.versions()?)
+            .with_protocol_versions(&versions)
             .map_err(|_| Reason::NO_CIPHER_MATCH)?
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(verifier));
@@ -284,6 +328,9 @@ impl Context {
             _ => builder.with_no_client_auth(),
         };
         config.alpn_protocols = self.alpn.clone();
+        if let Some(log) = &self.key_log {
+            config.key_log = log.clone();
+        }
         let config = Arc::new(config);
         self.client = Some(config.clone());
         Ok(config)
@@ -295,9 +342,14 @@ impl Context {
         if let Some(c) = &self.server {
             return Ok(c.clone());
         }
+        // OpenSSL 3.0's server limited to TLS 1.1 or older finds no signature
+        // algorithm its default security level allows there, and says so.
+        let versions = self
+            .versions()
+            .map_err(|_| Reason::NO_SUITABLE_SIGNATURE_ALGORITHM)?;
         let provider = self.provider();
         let builder = ServerConfig::builder_with_provider(provider.clone())
-            .with_protocol_versions(&self.versions()?)
+            .with_protocol_versions(&versions)
             .map_err(|_| Reason::NO_CIPHER_MATCH)?;
         let builder = if self.verify_mode & verify::VERIFY_PEER != 0 {
             let mut v = WebPkiClientVerifier::builder_with_provider(self.roots.get(), provider);
@@ -318,8 +370,21 @@ impl Context {
         let mut config = builder
             .with_single_cert(self.chain.clone(), key.clone_key())
             .map_err(|_| Reason::NO_SHARED_CIPHER)?;
-        config.alpn_protocols = self.alpn.clone();
         config.ignore_client_order = self.options & options::CIPHER_SERVER_PREFERENCE != 0;
+        // OpenSSL 3.0's server issues stateless tickets by default, two
+        // after a TLS 1.3 handshake (rustls's default count).
+        if self.ticketer.is_none() {
+            self.ticketer = rustls::crypto::aws_lc_rs::Ticketer::new().ok();
+        }
+        if let Some(t) = &self.ticketer {
+            config.ticketer = t.clone();
+        }
+        config.send_tls13_tickets = self.num_tickets;
+        if let Some(log) = &self.key_log {
+            config.key_log = log.clone();
+        }
+        // An OpenSSL server negotiates ALPN only through its select callback,
+        // which picks the protocol per connection; its own list is unused.
         let config = Arc::new(config);
         self.server = Some(config.clone());
         Ok(config)

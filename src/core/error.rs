@@ -20,9 +20,12 @@ impl Reason {
     pub const CERTIFICATE_VERIFY_FAILED: Reason = Reason(134);
     pub const DECRYPTION_FAILED_OR_BAD_RECORD_MAC: Reason = Reason(281);
     pub const NO_CERTIFICATE_ASSIGNED: Reason = Reason(177);
+    pub const PEER_DID_NOT_RETURN_A_CERTIFICATE: Reason = Reason(199);
     pub const NO_CIPHER_MATCH: Reason = Reason(185);
+    pub const NO_CIPHERS_AVAILABLE: Reason = Reason(181);
     pub const NO_PRIVATE_KEY_ASSIGNED: Reason = Reason(190);
     pub const NO_PROTOCOLS_AVAILABLE: Reason = Reason(191);
+    pub const NO_SUITABLE_SIGNATURE_ALGORITHM: Reason = Reason(118);
     pub const NO_SHARED_CIPHER: Reason = Reason(193);
     pub const NULL_SSL_CTX: Reason = Reason(195);
     pub const PROTOCOL_IS_SHUTDOWN: Reason = Reason(207);
@@ -96,6 +99,7 @@ pub fn reason_for_tls_error(e: &rustls::Error) -> Reason {
     use rustls::{Error as E, PeerIncompatible as PI};
     match e {
         E::InvalidCertificate(_) => Reason::CERTIFICATE_VERIFY_FAILED,
+        E::NoCertificatesPresented => Reason::PEER_DID_NOT_RETURN_A_CERTIFICATE,
         E::AlertReceived(desc) => Reason::from_alert(u8::from(*desc)),
         E::DecryptError => Reason::DECRYPTION_FAILED_OR_BAD_RECORD_MAC,
         E::PeerIncompatible(PI::NoCipherSuitesInCommon) => Reason::NO_SHARED_CIPHER,

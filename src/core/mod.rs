@@ -7,6 +7,7 @@ pub mod error;
 pub mod options;
 mod reason_table;
 pub mod record_reader;
+pub mod session;
 pub mod transport;
 pub mod verify;
 pub mod write_state;

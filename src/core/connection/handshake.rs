@@ -73,6 +73,8 @@ impl Connection {
                 // error, pushing nothing: the caller sees SSL_ERROR_SYSCALL.
                 State::Failed(_) => return Err(Error::Transport),
                 State::Idle => return Err(Reason::UNINITIALIZED.into()),
+                // The library runs the ClientHello step before any other.
+                State::Accepting(_) | State::HelloReceived(_) => return Err(Error::Transport),
                 State::Handshaking(c) => c,
             };
             match flush(conn, io, &mut self.rwstate) {

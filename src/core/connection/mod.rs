@@ -10,9 +10,12 @@ use rustls::{ClientConfig, ServerConfig};
 use super::context::{Context, Method, TLS1_2_VERSION, TLS1_3_VERSION};
 use super::error::{reason_for_tls_error, Error};
 use super::record_reader::RecordBoundary;
+use super::session::{ConnectionStore, NewSessionHook, Session};
 use super::verify::{self, x509_v};
 use super::write_state::{SendFragment, WriteState};
 
+mod accept;
+pub use accept::{ClientHello, AD_NO_APPLICATION_PROTOCOL, AD_UNRECOGNIZED_NAME};
 mod handshake;
 pub use handshake::KeyUpdate;
 mod read;
@@ -38,6 +41,10 @@ pub enum RwState {
 enum State {
     /// Nothing sent or received yet.
     Idle,
+    /// A server waiting for the ClientHello before it picks its configuration.
+    Accepting(Box<rustls::server::Acceptor>),
+    /// The ClientHello is in; the application's callbacks choose the rest.
+    HelloReceived(Box<rustls::server::Accepted>),
     Handshaking(rustls::Connection),
     Established(rustls::Connection),
     /// A fatal error ended the connection; rustls is kept for what it learnt.
@@ -76,6 +83,8 @@ pub struct Settings {
     pub quiet_shutdown: i32,
     /// `SSL_set_read_ahead`: let rustls take all the BIO has, not one record.
     pub read_ahead: bool,
+    /// `SSL_set_alpn_protos`: the client's own list, in place of its context's.
+    pub alpn: Option<Vec<Vec<u8>>>,
 }
 
 impl Settings {
@@ -89,6 +98,7 @@ impl Settings {
             send_fragment: ctx.send_fragment,
             quiet_shutdown: 0,
             read_ahead: false,
+            alpn: None,
         }
     }
 }
@@ -126,6 +136,13 @@ pub struct Connection {
     close_notify_deferred: bool,
     /// A KeyUpdate asked for with `SSL_key_update`, sent by the next call.
     key_update: Option<KeyUpdate>,
+    /// What a server learnt from the ClientHello when it stopped there.
+    hello: Option<ClientHello>,
+    /// `SSL_set_session`: what a client offers to resume.
+    offered_session: Option<Arc<Session>>,
+    /// What this handshake leaves for `SSL_get1_session`.
+    session: Arc<Session>,
+    new_session_hook: Option<NewSessionHook>,
     pub settings: Settings,
 }
 
@@ -148,6 +165,10 @@ impl Connection {
             step_hook: None,
             close_notify_deferred: false,
             key_update: None,
+            hello: None,
+            offered_session: None,
+            session: Arc::default(),
+            new_session_hook: None,
             settings: Settings::from_context(ctx),
         }
     }
@@ -182,6 +203,10 @@ impl Connection {
         self.chain_check = Some(f);
     }
 
+    pub fn set_new_session_hook(&mut self, f: NewSessionHook) {
+        self.new_session_hook = Some(f);
+    }
+
     pub fn set_step_hook(&mut self, f: StepHook) {
         self.step_hook = Some(f);
     }
@@ -205,6 +230,12 @@ impl Connection {
         self.boundary = RecordBoundary::default();
         self.key_update = None;
         self.close_notify_deferred = false;
+        self.hello = None;
+        // OpenSSL keeps the session through SSL_clear and offers it again.
+        if self.session.resumable() {
+            self.offered_session = Some(self.session.clone());
+        }
+        self.session = Arc::default();
     }
 
     pub fn rwstate(&self) -> RwState {
@@ -246,7 +277,19 @@ impl Connection {
         }
     }
 
-    pub fn start_client(&mut self, config: Arc<ClientConfig>) -> Result<(), Error> {
+    pub fn start_client(&mut self, mut config: Arc<ClientConfig>) -> Result<(), Error> {
+        // Each connection resumes only what it was given and keeps what it
+        // gets, so it needs a session store of its own.
+        let mut own = (*config).clone();
+        if let Some(alpn) = &self.settings.alpn {
+            own.alpn_protocols = alpn.clone();
+        }
+        own.resumption = rustls::client::Resumption::store(Arc::new(ConnectionStore {
+            offer: self.offered_session.clone(),
+            got: self.session.clone(),
+            on_new: self.new_session_hook.clone(),
+        }));
+        config = Arc::new(own);
         // Without SNI, an address as server name keeps rustls from sending one;
         // the verifier takes the host to check from `SSL_set1_host`, not from here.
         let name = self
@@ -297,7 +340,7 @@ impl Connection {
         self.state = match mem::replace(&mut self.state, State::Idle) {
             State::Handshaking(c) | State::Established(c) => State::Failed(Some(c)),
             State::Failed(c) => State::Failed(c),
-            State::Idle => State::Failed(None),
+            State::Idle | State::Accepting(_) | State::HelloReceived(_) => State::Failed(None),
         };
     }
 
@@ -319,6 +362,23 @@ impl Connection {
 
     pub fn cipher_suite(&self) -> Option<rustls::CipherSuite> {
         self.tls()?.negotiated_cipher_suite().map(|s| s.suite())
+    }
+
+    /// `SSL_set_session`: the session a client offers at its next handshake.
+    pub fn set_session(&mut self, s: Option<Arc<Session>>) {
+        self.offered_session = s;
+    }
+
+    /// `SSL_get1_session`: none before the handshake started.
+    pub fn session(&self) -> Option<Arc<Session>> {
+        self.tls().map(|_| self.session.clone())
+    }
+
+    /// `SSL_session_reused`.
+    pub fn session_reused(&self) -> bool {
+        self.tls()
+            .and_then(|c| c.handshake_kind())
+            .is_some_and(|k| k == rustls::HandshakeKind::Resumed)
     }
 
     pub fn alpn_protocol(&self) -> Option<&[u8]> {

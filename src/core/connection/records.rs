@@ -99,14 +99,14 @@ pub(super) fn flush(
     Ok(())
 }
 
-struct ReadHalf<'a>(&'a mut dyn Transport);
+pub(super) struct ReadHalf<'a>(pub(super) &'a mut dyn Transport);
 impl Read for ReadHalf<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.0.read(buf)
     }
 }
 
-struct WriteHalf<'a>(&'a mut dyn Transport);
+pub(super) struct WriteHalf<'a>(pub(super) &'a mut dyn Transport);
 impl Write for WriteHalf<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.0.write(buf)
