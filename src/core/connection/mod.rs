@@ -126,6 +126,12 @@ pub struct Connection {
     close_notify_deferred: bool,
     /// A KeyUpdate asked for with `SSL_key_update`, sent by the next call.
     key_update: Option<KeyUpdate>,
+    /// Reads still to return early, without `SSL_MODE_AUTO_RETRY`, for
+    /// handshake messages already processed (see `read.rs`).
+    early_returns_owed: u32,
+    /// A KeyUpdate of ours went out as a request although the caller asked
+    /// for none, so the peer's answer is one OpenSSL would never have seen.
+    key_update_answer_unasked: bool,
     pub settings: Settings,
 }
 
@@ -148,6 +154,8 @@ impl Connection {
             step_hook: None,
             close_notify_deferred: false,
             key_update: None,
+            early_returns_owed: 0,
+            key_update_answer_unasked: false,
             settings: Settings::from_context(ctx),
         }
     }
@@ -204,6 +212,8 @@ impl Connection {
         self.verify_result = x509_v::OK;
         self.boundary = RecordBoundary::default();
         self.key_update = None;
+        self.early_returns_owed = 0;
+        self.key_update_answer_unasked = false;
         self.close_notify_deferred = false;
     }
 
