@@ -176,7 +176,17 @@ impl Context {
         Ok(())
     }
 
-    fn versions(&self) -> Result<Vec<&'static SupportedProtocolVersion>, Reason> {
+    fn versions(&self, client: bool) -> Result<Vec<&'static SupportedProtocolVersion>, Reason> {
+        if client {
+            let run = options::client_versions(self.options, self.min_version, self.max_version);
+            // Only TLS 1.0 and 1.1 left: versions rustls does not speak.
+            return match (run.contains(&TLS1_3_VERSION), run.contains(&TLS1_2_VERSION)) {
+                (true, true) => Ok(vec![&rustls::version::TLS13, &rustls::version::TLS12]),
+                (true, false) => Ok(vec![&rustls::version::TLS13]),
+                (false, true) => Ok(vec![&rustls::version::TLS12]),
+                (false, false) => Err(Reason::NO_PROTOCOLS_AVAILABLE),
+            };
+        }
         let lo = if self.min_version == 0 {
             TLS1_2_VERSION
         } else {
@@ -273,7 +283,7 @@ impl Context {
             provider.signature_verification_algorithms,
         );
         let builder = ClientConfig::builder_with_provider(provider)
-            .with_protocol_versions(&self.versions()?)
+            .with_protocol_versions(&self.versions(true)?)
             .map_err(|_| Reason::NO_CIPHER_MATCH)?
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(verifier));
@@ -297,7 +307,7 @@ impl Context {
         }
         let provider = self.provider();
         let builder = ServerConfig::builder_with_provider(provider.clone())
-            .with_protocol_versions(&self.versions()?)
+            .with_protocol_versions(&self.versions(false)?)
             .map_err(|_| Reason::NO_CIPHER_MATCH)?;
         let builder = if self.verify_mode & verify::VERIFY_PEER != 0 {
             let mut v = WebPkiClientVerifier::builder_with_provider(self.roots.get(), provider);
