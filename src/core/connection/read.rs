@@ -177,4 +177,10 @@ impl Connection {
         };
         self.peeked.len() + buffered
     }
+
+    /// `SSL_has_pending`: plaintext to read, or part of a record read from
+    /// the BIO and waiting for the rest.
+    pub fn has_pending(&mut self) -> bool {
+        self.pending() > 0 || (!self.settings.read_ahead && self.boundary.holds_partial())
+    }
 }
