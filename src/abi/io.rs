@@ -231,7 +231,7 @@ pub unsafe extern "C" fn SSL_pending(s: *const SSL) -> c_int {
 pub unsafe extern "C" fn SSL_has_pending(s: *const SSL) -> c_int {
     guard(c"SSL_has_pending", 0, || {
         let ssl = deref!(c"SSL_has_pending", s as *mut SSL, 0);
-        c_int::from(ssl.conn.pending() > 0)
+        c_int::from(ssl.conn.has_pending())
     })
 }
 

@@ -108,6 +108,20 @@ impl Transport for BioIo {
             unsafe { openssl_sys::BIO_ctrl(self.rbio, ffi::BIO_CTRL_PENDING, 0, ptr::null_mut()) };
         Some(n.max(0) as usize)
     }
+
+    fn set_retry_read(&mut self) {
+        if self.rbio.is_null() {
+            return;
+        }
+        let rws = ffi::BIO_FLAGS_READ | ffi::BIO_FLAGS_WRITE | ffi::BIO_FLAGS_IO_SPECIAL;
+        unsafe {
+            openssl_sys::BIO_clear_flags(self.rbio, rws | ffi::BIO_FLAGS_SHOULD_RETRY);
+            openssl_sys::BIO_set_flags(
+                self.rbio,
+                ffi::BIO_FLAGS_READ | ffi::BIO_FLAGS_SHOULD_RETRY,
+            );
+        }
+    }
 }
 
 impl io::Read for BioIo {

@@ -43,6 +43,8 @@ pub mod mode {
 }
 
 /// Protocol versions as OpenSSL numbers them.
+const TLS1_VERSION: i32 = 0x0301;
+const TLS1_1_VERSION: i32 = 0x0302;
 pub const TLS1_2_VERSION: i32 = 0x0303;
 pub const TLS1_3_VERSION: i32 = 0x0304;
 const DTLS1_VERSION: i32 = 0xfeff;
@@ -212,9 +214,20 @@ impl Context {
         Ok(())
     }
 
-    fn versions(&self) -> Result<Vec<&'static SupportedProtocolVersion>, Reason> {
+    fn versions(&self, client: bool) -> Result<Vec<&'static SupportedProtocolVersion>, Reason> {
+        if client {
+            let run = options::client_versions(self.options, self.min_version, self.max_version);
+            // Only TLS 1.0 and 1.1 left: versions rustls does not speak.
+            return match (run.contains(&TLS1_3_VERSION), run.contains(&TLS1_2_VERSION)) {
+                (true, true) => Ok(vec![&rustls::version::TLS13, &rustls::version::TLS12]),
+                (true, false) => Ok(vec![&rustls::version::TLS13]),
+                (false, true) => Ok(vec![&rustls::version::TLS12]),
+                (false, false) => Err(Reason::NO_PROTOCOLS_AVAILABLE),
+            };
+        }
+        // SSL 3.0 is never offered by OpenSSL 3.0's default build.
         let lo = if self.min_version == 0 {
-            TLS1_2_VERSION
+            TLS1_VERSION
         } else {
             self.min_version
         };
@@ -232,7 +245,16 @@ impl Context {
             out.push(&rustls::version::TLS12);
         }
         if out.is_empty() {
-            return Err(Reason::NO_PROTOCOLS_AVAILABLE);
+            // With TLS 1.0 or 1.1 still enabled OpenSSL 3.0's server gets as
+            // far as choosing a signature algorithm, and finds none its
+            // default security level allows there.
+            let old = (lo <= TLS1_VERSION && hi >= TLS1_VERSION && !off(options::NO_TLSV1))
+                || (lo <= TLS1_1_VERSION && hi >= TLS1_1_VERSION && !off(options::NO_TLSV1_1));
+            return Err(if old {
+                Reason::NO_SUITABLE_SIGNATURE_ALGORITHM
+            } else {
+                Reason::NO_PROTOCOLS_AVAILABLE
+            });
         }
         Ok(out)
     }
@@ -303,7 +325,7 @@ impl Context {
         if let Some(c) = &self.client {
             return Ok(c.clone());
         }
-        let versions = self.versions()?;
+        let versions = self.versions(true)?;
         // OpenSSL 3.0's client refuses to start when TLS 1.3 is allowed but
         // its TLS 1.3 suites were all removed, even with TLS 1.2 suites left.
         if self.tls13_suites.as_ref().is_some_and(Vec::is_empty)
@@ -342,11 +364,7 @@ impl Context {
         if let Some(c) = &self.server {
             return Ok(c.clone());
         }
-        // OpenSSL 3.0's server limited to TLS 1.1 or older finds no signature
-        // algorithm its default security level allows there, and says so.
-        let versions = self
-            .versions()
-            .map_err(|_| Reason::NO_SUITABLE_SIGNATURE_ALGORITHM)?;
+        let versions = self.versions(false)?;
         let provider = self.provider();
         let builder = ServerConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&versions)

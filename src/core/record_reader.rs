@@ -15,6 +15,9 @@ pub struct RecordBoundary {
     header: [u8; HEADER_LEN],
     header_len: usize,
     body_left: usize,
+    body_len: usize,
+    /// The content type of the last header read in full.
+    last_type: u8,
 }
 
 impl RecordBoundary {
@@ -27,6 +30,23 @@ impl RecordBoundary {
         }
     }
 
+    /// True between records: the last byte read ended one (or none was read).
+    pub fn at_record_start(&self) -> bool {
+        self.body_left == 0 && self.header_len == 0
+    }
+
+    /// Whether bytes of a record not yet complete have been read: OpenSSL
+    /// holds them in its read buffer, and `SSL_has_pending` says so. A
+    /// complete header alone is not among them, as it has left the buffer.
+    pub fn holds_partial(&self) -> bool {
+        self.header_len > 0 || (self.body_left > 0 && self.body_left < self.body_len)
+    }
+
+    /// The outer content type of the record read last (0 before any).
+    pub fn last_type(&self) -> u8 {
+        self.last_type
+    }
+
     /// Accounts for bytes that passed through.
     fn consumed(&mut self, bytes: &[u8]) {
         if self.body_left > 0 {
@@ -37,6 +57,8 @@ impl RecordBoundary {
         self.header_len += bytes.len();
         if self.header_len == HEADER_LEN {
             self.body_left = usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
+            self.body_len = self.body_left;
+            self.last_type = self.header[0];
             self.header_len = 0;
         }
     }

@@ -11,4 +11,10 @@ pub trait Transport: io::Read + io::Write {
     fn readable(&self) -> Option<usize> {
         None
     }
+
+    /// Marks the read side as wanting a retry, as OpenSSL does to its BIO
+    /// when a read returns early on its own account (`SSL_MODE_AUTO_RETRY`
+    /// cleared), so that `SSL_get_error` says `SSL_ERROR_WANT_READ` even on
+    /// a blocking BIO.
+    fn set_retry_read(&mut self) {}
 }

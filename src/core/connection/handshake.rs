@@ -63,7 +63,8 @@ impl Connection {
         loop {
             let conn = match &mut self.state {
                 State::Established(c) => {
-                    if self.key_update.take().is_some() {
+                    if let Some(kind) = self.key_update.take() {
+                        self.key_update_answer_unasked = kind == KeyUpdate::NotRequested;
                         c.refresh_traffic_keys()
                             .map_err(|e| Error::Ssl(reason_for_tls_error(&e)))?;
                     }

@@ -143,6 +143,12 @@ pub struct Connection {
     /// What this handshake leaves for `SSL_get1_session`.
     session: Arc<Session>,
     new_session_hook: Option<NewSessionHook>,
+    /// Reads still to return early, without `SSL_MODE_AUTO_RETRY`, for
+    /// handshake messages already processed (see `read.rs`).
+    early_returns_owed: u32,
+    /// A KeyUpdate of ours went out as a request although the caller asked
+    /// for none, so the peer's answer is one OpenSSL would never have seen.
+    key_update_answer_unasked: bool,
     pub settings: Settings,
 }
 
@@ -169,6 +175,8 @@ impl Connection {
             offered_session: None,
             session: Arc::default(),
             new_session_hook: None,
+            early_returns_owed: 0,
+            key_update_answer_unasked: false,
             settings: Settings::from_context(ctx),
         }
     }
@@ -229,6 +237,8 @@ impl Connection {
         self.verify_result = x509_v::OK;
         self.boundary = RecordBoundary::default();
         self.key_update = None;
+        self.early_returns_owed = 0;
+        self.key_update_answer_unasked = false;
         self.close_notify_deferred = false;
         self.hello = None;
         // OpenSSL keeps the session through SSL_clear and offers it again.

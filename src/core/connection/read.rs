@@ -1,10 +1,15 @@
 //! `SSL_read`, `SSL_peek`, `SSL_pending`.
 
 use std::io::{self, Read};
+use std::mem;
 
 use super::{Connection, Role, RwState, State};
+use crate::core::context::mode;
 use crate::core::error::{Error, Reason};
 use crate::core::transport::Transport;
+
+const CONTENT_HANDSHAKE: u8 = 22;
+const CONTENT_APPLICATION_DATA: u8 = 23;
 
 impl Connection {
     /// `SSL_read_ex` and `SSL_peek_ex`.
@@ -50,7 +55,7 @@ impl Connection {
                 Ok(n) if peek => self.peeked.extend_from_slice(&buf[..n]),
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.read_records(io)?;
+                    self.next_record(io)?;
                 }
                 Err(_) => {
                     if self.eof_as_close_notify() {
@@ -68,7 +73,7 @@ impl Connection {
     /// wants to read like any other.
     fn read_nothing(&mut self, io: &mut dyn Transport) -> Result<usize, Error> {
         while self.pending() == 0 {
-            let n = self.read_records(io)?;
+            let n = self.next_record(io)?;
             let closed = match &mut self.state {
                 State::Established(c) => c
                     .process_new_packets()
@@ -81,6 +86,68 @@ impl Connection {
             }
         }
         Ok(0)
+    }
+
+    /// Reads and processes the next record for a read, then, without
+    /// `SSL_MODE_AUTO_RETRY`, returns early as OpenSSL does when that record
+    /// held handshake messages (a TLS 1.3 NewSessionTicket or KeyUpdate) and
+    /// no more is buffered: -1 with the read BIO marked to retry, even when
+    /// it blocks. OpenSSL returns once per message; rustls takes a record
+    /// whole, so the returns still owed for its other messages come first.
+    fn next_record(&mut self, io: &mut dyn Transport) -> Result<usize, Error> {
+        if self.early_returns_owed > 0 {
+            self.early_returns_owed -= 1;
+            return Err(self.return_early(io));
+        }
+        let tickets = self.tickets_received();
+        let n = self.read_records(io)?;
+        if self.settings.mode & mode::AUTO_RETRY != 0
+            || self.settings.read_ahead
+            || n == 0
+            || !self.boundary.at_record_start()
+            || !self.record_was_handshake()
+        {
+            return Ok(n);
+        }
+        let messages = self.tickets_received() - tickets;
+        if messages == 0 && mem::take(&mut self.key_update_answer_unasked) {
+            return Ok(n);
+        }
+        self.early_returns_owed = messages.saturating_sub(1);
+        Err(self.return_early(io))
+    }
+
+    fn return_early(&mut self, io: &mut dyn Transport) -> Error {
+        self.rwstate = RwState::Reading;
+        io.set_retry_read();
+        Error::WouldBlock
+    }
+
+    /// Whether the record just read in full held handshake messages: after
+    /// the handshake, a record that brought no plaintext and no close_notify.
+    fn record_was_handshake(&mut self) -> bool {
+        let State::Established(conn) = &mut self.state else {
+            return false;
+        };
+        let Ok(st) = conn.process_new_packets() else {
+            return false;
+        };
+        if st.plaintext_bytes_to_read() > 0 || st.peer_has_closed() {
+            return false;
+        }
+        // TLS 1.3 hides the content type inside the protected record.
+        let handshake_type = match conn.protocol_version() {
+            Some(rustls::ProtocolVersion::TLSv1_3) => CONTENT_APPLICATION_DATA,
+            _ => CONTENT_HANDSHAKE,
+        };
+        self.boundary.last_type() == handshake_type
+    }
+
+    fn tickets_received(&self) -> u32 {
+        match &self.state {
+            State::Established(rustls::Connection::Client(c)) => c.tls13_tickets_received(),
+            _ => 0,
+        }
     }
 
     /// Adds to what `SSL_peek` took out of rustls, up to `want` bytes, from
@@ -109,5 +176,11 @@ impl Connection {
             _ => 0,
         };
         self.peeked.len() + buffered
+    }
+
+    /// `SSL_has_pending`: plaintext to read, or part of a record read from
+    /// the BIO and waiting for the rest.
+    pub fn has_pending(&mut self) -> bool {
+        self.pending() > 0 || (!self.settings.read_ahead && self.boundary.holds_partial())
     }
 }
