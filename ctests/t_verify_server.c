@@ -8,8 +8,11 @@
  * on one connection overriding its context; the peer certificate and chain
  * the server keeps; the error queue on both sides.  Peers: a client of the
  * library under test in-process, and the real `openssl s_client -cert`.
+ * A CA directory is searched by subject hash: a CA file under another name
+ * in it is not trusted.
  */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -165,6 +168,64 @@ static void s_client_case(const vcase *c) {
     SSL_CTX_free(sctx);
 }
 
+static void copy_file(const char *from, const char *to) {
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    char buf[4096];
+    size_t n;
+    if (!in || !out)
+        ct_fatal("copy %s to %s failed", from, to);
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
+    fclose(in);
+    fclose(out);
+}
+
+/* The test CA under its hash name, the other CA under a plain name. */
+static const char *make_ca_dir(void) {
+    static char dir[512];
+    snprintf(dir, sizeof dir, "%s", ct_tmpfile("verify_server_cadir"));
+    mkdir(dir, 0700);
+    FILE *f = fopen(ct_cert("ca.pem"), "r");
+    X509 *ca = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+    if (!ca)
+        ct_fatal("cannot read ca.pem");
+    fclose(f);
+    char path[600];
+    snprintf(path, sizeof path, "%s/%08lx.0", dir, X509_subject_name_hash(ca));
+    copy_file(ct_cert("ca.pem"), path);
+    snprintf(path, sizeof path, "%s/other_ca.pem", dir);
+    copy_file(ct_cert("other_ca.pem"), path);
+    X509_free(ca);
+    return dir;
+}
+
+static void dir_case(const char *title, const char *dir, const char *cert, const char *key) {
+    printf("== pair CA directory, %s\n", title);
+    SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
+    SSL_CTX *sctx = ct_server_ctx();
+    printf("server load_verify_dir %d\n", SSL_CTX_load_verify_dir(sctx, dir));
+    SSL_CTX_set_verify(sctx, SSL_VERIFY_PEER, print_cb);
+    if (cert) {
+        printf("client use_certificate_chain_file %d\n",
+               SSL_CTX_use_certificate_chain_file(cctx, ct_cert(cert)));
+        printf("client use_PrivateKey_file %d\n",
+               SSL_CTX_use_PrivateKey_file(cctx, ct_cert(key), SSL_FILETYPE_PEM));
+    } else {
+        printf("client use_certificate %d\n", SSL_CTX_use_certificate(cctx, good_cert));
+        printf("client use_PrivateKey %d\n", SSL_CTX_use_PrivateKey(cctx, good_key));
+    }
+    SSL_CTX_set_max_proto_version(cctx, TLS1_2_VERSION);
+    ct_pair p;
+    ct_pair_new(&p, cctx, sctx, 17 * 1024);
+    expected_ssl = p.server;
+    ct_pair_handshake(&p);
+    server_report(p.server);
+    ERR_clear_error();
+    ct_pair_free(&p);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
 int main(int argc, char **argv) {
     ct_init(argc, argv);
     good_key = hs_key("P-256");
@@ -205,6 +266,9 @@ int main(int argc, char **argv) {
         pair_case(&cases[i], TLS1_2_VERSION);
     for (size_t i = 0; i < ncases; i++)
         s_client_case(&cases[i]);
+    const char *dir = make_ca_dir();
+    dir_case("test CA by hash", dir, NULL, NULL);
+    dir_case("other CA not by hash", dir, "other_leaf.pem", "other_leaf.key");
     X509_free(good_cert);
     EVP_PKEY_free(good_key);
     return 0;
