@@ -292,10 +292,11 @@ pub unsafe extern "C" fn SSL_get_peer_cert_chain(s: *const SSL) -> *mut stack_st
             std::ptr::null_mut()
         );
         // A server that asked for a certificate got a Certificate message,
-        // empty if the client had none: OpenSSL keeps an empty chain for it.
+        // empty if the client had none: OpenSSL keeps an empty chain for it
+        // once the handshake succeeded, and none after a failed one.
         let asked = ssl.conn.role() == Role::Server
             && ssl.conn.settings.verify_mode & crate::core::verify::VERIFY_PEER != 0
-            && ssl.conn.version().is_some();
+            && !ssl.conn.in_init();
         let Some(certs) = ssl.conn.peer_certificates().or(asked.then_some(&[][..])) else {
             return std::ptr::null_mut();
         };

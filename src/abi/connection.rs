@@ -68,7 +68,7 @@ impl SSL {
                     Ok(())
                 }
                 _ => ctx
-                    .server_config(self.conn.settings.options)
+                    .server_config(self.conn.settings.options, self.conn.settings.verify_mode)
                     .map_err(Error::Ssl)
                     .and_then(|c| self.conn.start_server(c)),
             }

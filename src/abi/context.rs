@@ -2,7 +2,6 @@
 //! methods: the `SSL_CTX` object shared by connections and threads.
 
 use std::ffi::c_void;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use libc::{c_int, c_long};
@@ -13,7 +12,7 @@ use super::{deref, guard};
 use crate::bridge::err;
 use crate::bridge::ffi::{self, CryptoExData};
 use crate::bridge::verify::VerifyParam;
-use crate::bridge::x509::{self, Cert, PKey, Password, Store};
+use crate::bridge::x509::{Cert, PKey, Password, Store};
 use crate::core::context::{Context, Method};
 use crate::core::error::Reason;
 
@@ -57,7 +56,6 @@ pub(crate) struct CtxInner {
     pub store: Store,
     /// The store's size when its certificates last became rustls roots.
     store_seen: Option<usize>,
-    pub ca_dirs: Vec<PathBuf>,
     pub cert: Option<Cert>,
     pub extra_chain: Vec<Cert>,
     pub key: Option<PKey>,
@@ -85,11 +83,9 @@ impl CtxInner {
         if self.store_seen == Some(len) {
             return;
         }
-        let mut roots = self.store.certificates();
-        for d in &self.ca_dirs {
-            roots.extend(x509::read_dir_certs(d));
-        }
-        self.core.set_roots(&roots);
+        // A CA directory stays in the store's hash lookup, where
+        // X509_verify_cert finds its certificates by subject, as in OpenSSL.
+        self.core.set_roots(&self.store.certificates());
         self.store_seen = Some(len);
         if self.extra_chain.is_empty() && self.cert.is_some() {
             self.certificates_changed();
@@ -110,12 +106,15 @@ impl CtxInner {
         }
     }
 
-    pub fn server_config(&mut self, opts: u64) -> Result<Arc<ServerConfig>, Reason> {
+    /// The configuration for a server connection whose options are `opts`
+    /// and verify mode `verify_mode`.
+    pub fn server_config(
+        &mut self,
+        opts: u64,
+        verify_mode: i32,
+    ) -> Result<Arc<ServerConfig>, Reason> {
         self.sync_roots();
-        match self.core.for_options(opts) {
-            Some(mut c) => c.server_config(),
-            None => self.core.server_config(),
-        }
+        self.core.server_config_for(opts, verify_mode)
     }
 
     /// Hands the certificate, its chain and the key to the core as DER.
@@ -188,7 +187,6 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 core: Context::new(m.method),
                 store,
                 store_seen: None,
-                ca_dirs: Vec::new(),
                 cert: None,
                 extra_chain: Vec::new(),
                 key: None,

@@ -118,7 +118,10 @@ fn on_client_hello(ssl: &mut SSL, hello: &ClientHello) -> Result<(), Error> {
             selected = Some(unsafe { std::slice::from_raw_parts(out, outlen.into()) }.to_vec());
         }
     }
-    let config = ssl.ctx.lock().server_config(ssl.conn.settings.options);
+    let config = ssl
+        .ctx
+        .lock()
+        .server_config(ssl.conn.settings.options, ssl.conn.settings.verify_mode);
     let mut config = match config {
         Ok(c) => c,
         Err(r) => {

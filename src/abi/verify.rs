@@ -2,7 +2,6 @@
 //! `SSL_set1_host(3)`, `SSL_get_verify_result(3)`.
 
 use std::ffi::CStr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use libc::{c_char, c_int, c_long, c_uint, c_void};
@@ -248,8 +247,6 @@ fn add_dir(ctx: &SSL_CTX, dir: &CStr) -> bool {
     if !c.store.load_path(dir) {
         return false;
     }
-    c.ca_dirs
-        .push(PathBuf::from(dir.to_string_lossy().into_owned()));
     c.roots_changed();
     true
 }

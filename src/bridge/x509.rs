@@ -2,7 +2,6 @@
 //! one side, DER for rustls on the other.
 
 use std::ffi::CStr;
-use std::path::Path;
 
 use libc::{c_int, c_void};
 use openssl_sys::{BIO, EVP_PKEY, OPENSSL_STACK, X509, X509_STORE};
@@ -293,35 +292,6 @@ impl Drop for Store {
     fn drop(&mut self) {
         unsafe { openssl_sys::X509_STORE_free(self.0) }
     }
-}
-
-/// The certificates in every file of a CA directory (`c_rehash` layout or not).
-/// OpenSSL reads such a directory lazily by subject hash; rustls needs its
-/// roots up front, so they are read once, when the configuration is built.
-pub fn read_dir_certs(dir: &Path) -> Vec<CertificateDer<'static>> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for e in entries.flatten() {
-        let Ok(path) = std::ffi::CString::new(e.path().as_os_str().as_encoded_bytes()) else {
-            continue;
-        };
-        if !e.path().is_file() {
-            continue;
-        }
-        let certs = err::quietly(|| {
-            read_chain(
-                &path,
-                Password {
-                    cb: None,
-                    userdata: std::ptr::null_mut(),
-                },
-            )
-        });
-        out.extend(certs.into_iter().flatten().filter_map(|c| c.to_der()));
-    }
-    out
 }
 
 /// A `STACK_OF(X509)` the `SSL` owns, as `SSL_get_peer_cert_chain` returns.

@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::server::WebPkiClientVerifier;
 use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedProtocolVersion};
 
 use super::cipher::{self, CIPHERS};
 use super::error::Reason;
 use super::options;
 use super::verify::{self, OpensslServerVerifier, Roots};
+use super::verify_client::{auth_bits, OpensslClientVerifier};
 use super::write_state::SendFragment;
 
 /// Which roles the method given to `SSL_CTX_new` allows.
@@ -70,6 +70,12 @@ pub struct Context {
     tls13_suites: Option<Vec<rustls::CipherSuite>>,
     client: Option<Arc<ClientConfig>>,
     server: Option<Arc<ServerConfig>>,
+    /// Server configurations for connections whose option bits or verify
+    /// mode differ from the context's, keyed by both, built once each.
+    server_variants: Vec<((u64, i32), Arc<ServerConfig>)>,
+    /// Shared by every server configuration so that a session cached by one
+    /// resumes on another.
+    server_sessions: Arc<dyn rustls::server::StoresServerSessions>,
     /// The `options::CONFIG` bits the cached configurations were built with.
     built_options: u64,
     /// The context's session-ticket key, kept across rebuilt configurations
@@ -103,6 +109,8 @@ impl Context {
             tls13_suites: None,
             client: None,
             server: None,
+            server_variants: Vec::new(),
+            server_sessions: rustls::server::ServerSessionMemoryCache::new(256),
             ticketer: None,
             key_log: None,
             num_tickets: 2,
@@ -112,7 +120,12 @@ impl Context {
 
     fn changed(&mut self) {
         self.client = None;
+        self.server_changed();
+    }
+
+    fn server_changed(&mut self) {
         self.server = None;
+        self.server_variants.clear();
     }
 
     pub fn set_verify(&mut self, mode: i32) {
@@ -120,14 +133,12 @@ impl Context {
         self.changed();
     }
 
-    /// Replaces the trust anchors. Client configurations read them at each
-    /// verification and stay; the server's client-certificate verifier takes
-    /// them by value, so its configuration is rebuilt.
+    /// Replaces the trust anchors, which configurations read at each
+    /// verification.
     pub fn set_roots(&mut self, certs: &[CertificateDer<'static>]) {
         let mut store = RootCertStore::empty();
         store.add_parsable_certificates(certs.iter().cloned());
         self.roots.set(store);
-        self.server = None;
     }
 
     pub fn set_certificate_chain(&mut self, chain: Vec<CertificateDer<'static>>) {
@@ -146,7 +157,7 @@ impl Context {
 
     pub fn set_num_tickets(&mut self, n: usize) {
         self.num_tickets = n;
-        self.server = None;
+        self.server_changed();
     }
 
     pub fn num_tickets(&self) -> usize {
@@ -319,6 +330,37 @@ impl Context {
         Some(c)
     }
 
+    /// The server configuration for a connection whose options are `opts`
+    /// and whose verify mode is `verify_mode` (`SSL_set_verify`): the
+    /// context's own when they agree with it where configurations differ.
+    pub fn server_config_for(
+        &mut self,
+        opts: u64,
+        verify_mode: i32,
+    ) -> Result<Arc<ServerConfig>, Reason> {
+        self.follow_options();
+        let key = (opts & options::CONFIG, auth_bits(verify_mode));
+        if key == (self.options & options::CONFIG, auth_bits(self.verify_mode)) {
+            return self.server_config();
+        }
+        if let Some((_, c)) = self.server_variants.iter().find(|(k, _)| *k == key) {
+            return Ok(c.clone());
+        }
+        // Made before the copy so that every variant issues and accepts
+        // the same tickets.
+        if self.ticketer.is_none() {
+            self.ticketer = rustls::crypto::aws_lc_rs::Ticketer::new().ok();
+        }
+        let mut c = self.clone();
+        c.options = opts;
+        c.verify_mode = verify_mode;
+        c.server = None;
+        c.server_variants.clear();
+        let config = c.server_config()?;
+        self.server_variants.push((key, config.clone()));
+        Ok(config)
+    }
+
     /// The shared client configuration, built on first use.
     pub fn client_config(&mut self) -> Result<Arc<ClientConfig>, Reason> {
         self.follow_options();
@@ -370,12 +412,11 @@ impl Context {
             .with_protocol_versions(&versions)
             .map_err(|_| Reason::NO_CIPHER_MATCH)?;
         let builder = if self.verify_mode & verify::VERIFY_PEER != 0 {
-            let mut v = WebPkiClientVerifier::builder_with_provider(self.roots.get(), provider);
-            if self.verify_mode & verify::VERIFY_FAIL_IF_NO_PEER_CERT == 0 {
-                v = v.allow_unauthenticated();
-            }
-            builder
-                .with_client_cert_verifier(v.build().map_err(|_| Reason::NO_CERTIFICATE_ASSIGNED)?)
+            builder.with_client_cert_verifier(Arc::new(OpensslClientVerifier::new(
+                self.verify_mode,
+                self.roots.clone(),
+                provider,
+            )))
         } else {
             builder.with_no_client_auth()
         };
@@ -397,6 +438,7 @@ impl Context {
         if let Some(t) = &self.ticketer {
             config.ticketer = t.clone();
         }
+        config.session_storage = self.server_sessions.clone();
         config.send_tls13_tickets = self.num_tickets;
         if let Some(log) = &self.key_log {
             config.key_log = log.clone();

@@ -10,6 +10,7 @@ pub mod record_reader;
 pub mod session;
 pub mod transport;
 pub mod verify;
+pub mod verify_client;
 pub mod write_state;
 
 pub use reason_table::REASONS;

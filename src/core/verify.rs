@@ -77,6 +77,20 @@ impl Drop for Scope {
     }
 }
 
+/// The check the connection under verification installed, if any.
+pub(super) fn current_check() -> Option<ChainCheck> {
+    CURRENT.with(|c| c.borrow().as_ref().and_then(|r| r.check.clone()))
+}
+
+/// Records a verification outcome for the connection under verification.
+pub(super) fn record(code: i64) {
+    CURRENT.with(|c| {
+        if let Some(req) = c.borrow_mut().as_mut() {
+            req.result = Some(code);
+        }
+    });
+}
+
 /// The trust anchors of a context, replaceable while configurations built
 /// with them are in use: applications may fill the store after a handshake
 /// started, and verification must see what the store holds by then.
@@ -145,7 +159,7 @@ impl OpensslServerVerifier {
     }
 }
 
-fn code_for(e: &rustls::Error) -> i64 {
+pub(super) fn code_for(e: &rustls::Error) -> i64 {
     use x509_v::*;
     match e {
         rustls::Error::InvalidCertificate(ce) => {
@@ -171,7 +185,7 @@ fn code_for(e: &rustls::Error) -> i64 {
 }
 
 /// The rustls error that makes the handshake fail for an OpenSSL verify error.
-fn tls_error_for(code: i64) -> rustls::Error {
+pub(super) fn tls_error_for(code: i64) -> rustls::Error {
     use x509_v::*;
     let ce = match code {
         ERR_CERT_HAS_EXPIRED => CertificateError::Expired,
@@ -215,11 +229,7 @@ impl ServerCertVerifier for OpensslServerVerifier {
                 (code == x509_v::OK, code)
             }
         };
-        CURRENT.with(|c| {
-            if let Some(req) = c.borrow_mut().as_mut() {
-                req.result = Some(code);
-            }
-        });
+        record(code);
         if !accepted && mode & VERIFY_PEER != 0 {
             Err(tls_error_for(code))
         } else {
