@@ -44,6 +44,11 @@ impl Reason {
     /// OpenSSL numbers the reasons for a received alert as 1000 + the alert.
     pub const ALERT_OFFSET: u32 = 1000;
 
+    /// True for the reasons OpenSSL gives to alerts received.
+    pub fn is_alert(self) -> bool {
+        (Self::ALERT_OFFSET..Self::ALERT_OFFSET + 256).contains(&self.0)
+    }
+
     /// The reason OpenSSL raises when the peer sent the fatal alert `alert`.
     pub fn from_alert(alert: u8) -> Reason {
         Reason(Self::ALERT_OFFSET + u32::from(alert))
@@ -75,6 +80,9 @@ pub enum Error {
     /// returns 0 for it (OpenSSL 3.0 passes the BIO's 0 up) where other
     /// failures return -1.
     UnexpectedEof,
+    /// A fatal alert from the peer while reading application data: its reason
+    /// queued and, as for `UnexpectedEof`, `SSL_read` returns 0.
+    FatalAlert(Reason),
 }
 
 impl Error {
@@ -83,6 +91,7 @@ impl Error {
         match self {
             Error::Ssl(r) => Some(r),
             Error::UnexpectedEof => Some(Reason::UNEXPECTED_EOF_WHILE_READING),
+            Error::FatalAlert(r) => Some(r),
             _ => None,
         }
     }

@@ -68,6 +68,16 @@ impl Connection {
         }
     }
 
+    /// A fatal alert from the peer ends reading the way OpenSSL's record
+    /// layer ends it: the reason queued (the received-shutdown flag is set
+    /// where records are read), and 0 returned where other failures return -1.
+    fn alert_closes(e: Error) -> Error {
+        match e {
+            Error::Ssl(r) if r.is_alert() => Error::FatalAlert(r),
+            e => e,
+        }
+    }
+
     /// A read of 0 bytes. OpenSSL still processes a record when none is
     /// pending, then returns 0 (`SSL_read_ex` fails); with nothing to read it
     /// wants to read like any other.
@@ -100,7 +110,7 @@ impl Connection {
             return Err(self.return_early(io));
         }
         let tickets = self.tickets_received();
-        let n = self.read_records(io)?;
+        let n = self.read_records(io).map_err(Self::alert_closes)?;
         if self.settings.mode & mode::AUTO_RETRY != 0
             || self.settings.read_ahead
             || n == 0

@@ -67,7 +67,13 @@ impl Connection {
             Err(e) => {
                 let _ = flush(conn, io, &mut RwState::Nothing);
                 self.fail();
-                Err(Error::Ssl(reason_for_tls_error(&e)))
+                let reason = reason_for_tls_error(&e);
+                // OpenSSL's record layer marks a fatal alert from the peer as
+                // its shutdown, wherever it arrives.
+                if reason.is_alert() {
+                    self.shutdown.received = true;
+                }
+                Err(Error::Ssl(reason))
             }
         }
     }
