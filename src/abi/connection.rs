@@ -58,7 +58,7 @@ impl SSL {
             let mut ctx = self.ctx.lock();
             match role {
                 Role::Client => ctx
-                    .client_config(self.conn.settings.options)
+                    .client_config(&self.conn.settings.variant())
                     .map_err(Error::Ssl)
                     .and_then(|c| self.conn.start_client(c)),
                 // The application's callbacks see the ClientHello before
@@ -68,7 +68,7 @@ impl SSL {
                     Ok(())
                 }
                 _ => ctx
-                    .server_config(self.conn.settings.options, self.conn.settings.verify_mode)
+                    .server_config(&self.conn.settings.variant())
                     .map_err(Error::Ssl)
                     .and_then(|c| self.conn.start_server(c)),
             }

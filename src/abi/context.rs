@@ -13,7 +13,7 @@ use crate::bridge::err;
 use crate::bridge::ffi::{self, CryptoExData};
 use crate::bridge::verify::VerifyParam;
 use crate::bridge::x509::{Cert, PKey, Password, Store};
-use crate::core::context::{Context, Method};
+use crate::core::context::{Context, Method, Variant};
 use crate::core::error::Reason;
 
 pub struct SSL_METHOD {
@@ -98,23 +98,14 @@ impl CtxInner {
     }
 
     /// The configuration for a connection whose options are `opts`.
-    pub fn client_config(&mut self, opts: u64) -> Result<Arc<ClientConfig>, Reason> {
+    pub fn client_config(&mut self, v: &Variant) -> Result<Arc<ClientConfig>, Reason> {
         self.sync_roots();
-        match self.core.for_options(opts) {
-            Some(mut c) => c.client_config(),
-            None => self.core.client_config(),
-        }
+        self.core.client_config_for(v)
     }
 
-    /// The configuration for a server connection whose options are `opts`
-    /// and verify mode `verify_mode`.
-    pub fn server_config(
-        &mut self,
-        opts: u64,
-        verify_mode: i32,
-    ) -> Result<Arc<ServerConfig>, Reason> {
+    pub fn server_config(&mut self, v: &Variant) -> Result<Arc<ServerConfig>, Reason> {
         self.sync_roots();
-        self.core.server_config_for(opts, verify_mode)
+        self.core.server_config_for(v)
     }
 
     /// Hands the certificate, its chain and the key to the core as DER.

@@ -13,7 +13,7 @@ use super::context::SSL_CTX;
 use super::{deref, guard};
 use crate::bridge::err;
 use crate::bridge::x509::Cert;
-use crate::core::context::mode;
+use crate::core::context::{mode, version_bound};
 use crate::core::error::Reason;
 
 const MODE: c_int = 33;
@@ -53,6 +53,20 @@ fn pipelines(larg: c_long) -> c_long {
         super::ignored("SSL_set_max_pipelines above 1");
     }
     1
+}
+
+/// `SSL_set_min_proto_version`/`SSL_set_max_proto_version` on one `SSL`.
+fn set_bound(bound: &mut i32, other: i32, larg: c_long) -> c_long {
+    match i32::try_from(larg)
+        .ok()
+        .and_then(|v| version_bound(*bound, other, v))
+    {
+        Some(v) => {
+            *bound = v;
+            1
+        }
+        None => 0,
+    }
 }
 
 /// `SSL_CTRL_MODE`: returns the new mode, which lacks any bit refused.
@@ -143,6 +157,14 @@ pub unsafe extern "C" fn SSL_ctrl(
                 settings.mode &= !(larg as u64);
                 settings.mode as c_long
             }
+            SET_MIN_PROTO_VERSION => {
+                set_bound(&mut settings.min_version, settings.max_version, larg)
+            }
+            SET_MAX_PROTO_VERSION => {
+                set_bound(&mut settings.max_version, settings.min_version, larg)
+            }
+            GET_MIN_PROTO_VERSION => settings.min_version.into(),
+            GET_MAX_PROTO_VERSION => settings.max_version.into(),
             SET_MAX_SEND_FRAGMENT => c_long::from(settings.send_fragment.set_max(larg)),
             SET_SPLIT_SEND_FRAGMENT => c_long::from(settings.send_fragment.set_split(larg)),
             SET_MAX_PIPELINES => pipelines(larg),

@@ -118,10 +118,7 @@ fn on_client_hello(ssl: &mut SSL, hello: &ClientHello) -> Result<(), Error> {
             selected = Some(unsafe { std::slice::from_raw_parts(out, outlen.into()) }.to_vec());
         }
     }
-    let config = ssl
-        .ctx
-        .lock()
-        .server_config(ssl.conn.settings.options, ssl.conn.settings.verify_mode);
+    let config = ssl.ctx.lock().server_config(&ssl.conn.settings.variant());
     let mut config = match config {
         Ok(c) => c,
         Err(r) => {

@@ -47,8 +47,61 @@ const TLS1_VERSION: i32 = 0x0301;
 const TLS1_1_VERSION: i32 = 0x0302;
 pub const TLS1_2_VERSION: i32 = 0x0303;
 pub const TLS1_3_VERSION: i32 = 0x0304;
-const DTLS1_VERSION: i32 = 0xfeff;
 const DTLS1_2_VERSION: i32 = 0xfefd;
+const DTLS1_BAD_VER: i32 = 0x0100;
+
+/// Options bits, authentication bits and version bounds, as compared.
+type VariantKey = (u64, i32, i32, i32);
+
+/// A connection's own settings that shape a rustls configuration; an `SSL`
+/// starts with its context's and may change them alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variant {
+    pub options: u64,
+    pub verify_mode: i32,
+    pub min_version: i32,
+    pub max_version: i32,
+}
+
+impl Variant {
+    /// The part that tells configurations apart.
+    fn key(&self) -> VariantKey {
+        (
+            self.options & options::CONFIG,
+            auth_bits(self.verify_mode),
+            self.min_version,
+            self.max_version,
+        )
+    }
+
+    fn apply(&self, c: &mut Context) {
+        c.options = self.options;
+        c.verify_mode = self.verify_mode;
+        c.min_version = self.min_version;
+        c.max_version = self.max_version;
+    }
+}
+
+/// OpenSSL 3.0's `SSL_set_min_proto_version`/`SSL_set_max_proto_version` on
+/// a TLS method: `v` as the new bound, given the bound now set (`current`)
+/// and the opposite one (`other`). A TLS version from SSL 3.0 to TLS 1.3 (or
+/// 0, no bound) is taken as given; those below TLS 1.2 are known to OpenSSL
+/// but never offered here. A DTLS version is accepted and changes nothing,
+/// unless the opposite bound is a TLS version: mixing the two is refused.
+/// `None` when refused.
+pub fn version_bound(current: i32, other: i32, v: i32) -> Option<i32> {
+    let is_dtls = |x: i32| x == DTLS1_BAD_VER || x >> 8 == 0xfe;
+    if is_dtls(v) && other != 0 && !is_dtls(other) {
+        return None;
+    }
+    if v == 0 || (0x0300..=TLS1_3_VERSION).contains(&v) {
+        return Some(v);
+    }
+    let dtls_ordinal = if v == DTLS1_BAD_VER { 0xff00 } else { v };
+    (DTLS1_2_VERSION..=0xff00)
+        .contains(&dtls_ordinal)
+        .then_some(current)
+}
 
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -72,7 +125,9 @@ pub struct Context {
     server: Option<Arc<ServerConfig>>,
     /// Server configurations for connections whose option bits or verify
     /// mode differ from the context's, keyed by both, built once each.
-    server_variants: Vec<((u64, i32), Arc<ServerConfig>)>,
+    server_variants: Vec<(VariantKey, Arc<ServerConfig>)>,
+    /// Client configurations of connections whose settings differ.
+    client_variants: Vec<(VariantKey, Arc<ClientConfig>)>,
     /// Shared by every server configuration so that a session cached by one
     /// resumes on another.
     server_sessions: Arc<dyn rustls::server::StoresServerSessions>,
@@ -110,6 +165,7 @@ impl Context {
             client: None,
             server: None,
             server_variants: Vec::new(),
+            client_variants: Vec::new(),
             server_sessions: rustls::server::ServerSessionMemoryCache::new(256),
             ticketer: None,
             key_log: None,
@@ -126,6 +182,7 @@ impl Context {
     fn server_changed(&mut self) {
         self.server = None;
         self.server_variants.clear();
+        self.client_variants.clear();
     }
 
     pub fn set_verify(&mut self, mode: i32) {
@@ -184,23 +241,15 @@ impl Context {
     }
 
     fn set_version_bound(&mut self, v: i32, min: bool) -> bool {
-        // SSL3 to TLS 1.1 are known to OpenSSL but not offered here: a minimum
-        // below TLS 1.2 is the same as TLS 1.2, a maximum below it disables all.
-        // A DTLS version given to a TLS method is accepted and means no
-        // bound, as OpenSSL 3.0 takes it.
-        let v = if matches!(v, DTLS1_VERSION | DTLS1_2_VERSION) {
-            0
+        let (bound, other) = if min {
+            (&mut self.min_version, self.max_version)
         } else {
-            v
+            (&mut self.max_version, self.min_version)
         };
-        if v != 0 && !(0x0300..=TLS1_3_VERSION).contains(&v) {
+        let Some(v) = version_bound(*bound, other, v) else {
             return false;
-        }
-        if min {
-            self.min_version = v;
-        } else {
-            self.max_version = v;
-        }
+        };
+        *bound = v;
         self.changed();
         true
     }
@@ -319,28 +368,45 @@ impl Context {
         }
     }
 
-    /// A copy to build one connection's configuration from, when its options
-    /// differ from the context's where configurations depend on them.
-    pub fn for_options(&self, opts: u64) -> Option<Context> {
-        if (opts ^ self.options) & options::CONFIG == 0 {
-            return None;
+    /// The client configuration for a connection with settings `v`: the
+    /// context's own when they agree with it where configurations differ,
+    /// else one built once per distinct variant.
+    pub fn client_config_for(&mut self, v: &Variant) -> Result<Arc<ClientConfig>, Reason> {
+        self.follow_options();
+        let key = v.key();
+        if key == self.variant().key() {
+            return self.client_config();
+        }
+        if let Some((_, c)) = self.client_variants.iter().find(|(k, _)| *k == key) {
+            return Ok(c.clone());
         }
         let mut c = self.clone();
-        c.options = opts;
-        Some(c)
+        v.apply(&mut c);
+        c.client = None;
+        c.client_variants.clear();
+        let config = c.client_config()?;
+        self.client_variants.push((key, config.clone()));
+        Ok(config)
     }
 
-    /// The server configuration for a connection whose options are `opts`
-    /// and whose verify mode is `verify_mode` (`SSL_set_verify`): the
-    /// context's own when they agree with it where configurations differ.
-    pub fn server_config_for(
-        &mut self,
-        opts: u64,
-        verify_mode: i32,
-    ) -> Result<Arc<ServerConfig>, Reason> {
+    /// What of this context's own settings its configurations depend on.
+    pub fn variant(&self) -> Variant {
+        Variant {
+            options: self.options,
+            verify_mode: self.verify_mode,
+            min_version: self.min_version,
+            max_version: self.max_version,
+        }
+    }
+
+    /// The server configuration for a connection with settings `v` (its
+    /// `SSL_set_options`, `SSL_set_verify`, `SSL_set_min_proto_version`...):
+    /// the context's own when they agree with it where configurations differ,
+    /// else one built once per distinct variant.
+    pub fn server_config_for(&mut self, v: &Variant) -> Result<Arc<ServerConfig>, Reason> {
         self.follow_options();
-        let key = (opts & options::CONFIG, auth_bits(verify_mode));
-        if key == (self.options & options::CONFIG, auth_bits(self.verify_mode)) {
+        let key = v.key();
+        if key == self.variant().key() {
             return self.server_config();
         }
         if let Some((_, c)) = self.server_variants.iter().find(|(k, _)| *k == key) {
@@ -352,8 +418,7 @@ impl Context {
             self.ticketer = rustls::crypto::aws_lc_rs::Ticketer::new().ok();
         }
         let mut c = self.clone();
-        c.options = opts;
-        c.verify_mode = verify_mode;
+        v.apply(&mut c);
         c.server = None;
         c.server_variants.clear();
         let config = c.server_config()?;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rustls::{ClientConfig, ServerConfig};
 
-use super::context::{Context, Method, TLS1_2_VERSION, TLS1_3_VERSION};
+use super::context::{Context, Method, Variant, TLS1_2_VERSION, TLS1_3_VERSION};
 use super::error::{reason_for_tls_error, Error};
 use super::record_reader::RecordBoundary;
 use super::session::{ConnectionStore, NewSessionHook, Session};
@@ -76,6 +76,9 @@ pub struct Settings {
     pub mode: u64,
     pub options: u64,
     pub verify_mode: i32,
+    /// `SSL_set_min_proto_version`/`SSL_set_max_proto_version`, 0 for none.
+    pub min_version: i32,
+    pub max_version: i32,
     pub sni: Option<String>,
     pub verify_host: Option<String>,
     pub send_fragment: SendFragment,
@@ -88,11 +91,23 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// What of these settings decides the connection's rustls configuration.
+    pub fn variant(&self) -> Variant {
+        Variant {
+            options: self.options,
+            verify_mode: self.verify_mode,
+            min_version: self.min_version,
+            max_version: self.max_version,
+        }
+    }
+
     pub fn from_context(ctx: &Context) -> Self {
         Self {
             mode: ctx.mode,
             options: ctx.options,
             verify_mode: ctx.verify_mode,
+            min_version: ctx.min_version(),
+            max_version: ctx.max_version(),
             sni: None,
             verify_host: None,
             send_fragment: ctx.send_fragment,
