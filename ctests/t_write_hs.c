@@ -69,10 +69,14 @@ static void over_pair(size_t cap, int server_first) {
     ct_pair p;
     ct_pair_new(&p, cctx, sctx, cap);
     writer c = {"client", p.client, "from the client"}, s = {"server", p.server, "from the server"};
+    printf("before: in_before %d/%d in_init %d/%d\n", SSL_in_before(p.client),
+           SSL_in_before(p.server), SSL_in_init(p.client), SSL_in_init(p.server));
     for (int i = 0; i < 10000; i++) {
         step(server_first ? &s : &c);
         step(server_first ? &c : &s);
     }
+    printf("after: in_before %d/%d in_init %d/%d\n", SSL_in_before(p.client),
+           SSL_in_before(p.server), SSL_in_init(p.client), SSL_in_init(p.server));
     receive(p.server, "server");
     receive(p.client, "client");
     ct_pair_free(&p);

@@ -99,9 +99,13 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
         let Some(verify) = super::verify::VerifyState::new(&ctx) else {
             return std::ptr::null_mut();
         };
-        let mut conn = Connection::new(&ctx.lock().core);
-        conn.settings.quiet_shutdown = ctx.lock().quiet_shutdown;
-        conn.settings.read_ahead = ctx.lock().read_ahead != 0;
+        let mut conn = {
+            let c = ctx.lock();
+            let mut conn = Connection::new(&c.core);
+            conn.settings.quiet_shutdown = c.quiet_shutdown;
+            conn.settings.read_ahead = c.read_ahead != 0;
+            conn
+        };
         let trust = ctx.clone();
         conn.set_trust_refresh(Arc::new(move || trust.lock().sync_roots()));
         let sessions = ctx.clone();

@@ -232,8 +232,8 @@ pub unsafe extern "C" fn SSL_CTX_set_options(ctx: *mut SSL_CTX, op: u64) -> u64 
     guard(c"SSL_CTX_set_options", 0, || {
         let ctx = deref!(c"SSL_CTX_set_options", ctx, 0);
         let mut c = ctx.lock();
-        c.core.options |= op;
-        c.core.options
+        let new = c.core.options | op;
+        c.core.set_options(new)
     })
 }
 
@@ -242,8 +242,8 @@ pub unsafe extern "C" fn SSL_CTX_clear_options(ctx: *mut SSL_CTX, op: u64) -> u6
     guard(c"SSL_CTX_clear_options", 0, || {
         let ctx = deref!(c"SSL_CTX_clear_options", ctx, 0);
         let mut c = ctx.lock();
-        c.core.options &= !op;
-        c.core.options
+        let new = c.core.options & !op;
+        c.core.set_options(new)
     })
 }
 

@@ -162,7 +162,7 @@ fn read_int(s: *mut SSL, buf: *mut c_void, num: c_int, peek: bool, func: &'stati
         }
         match read(s, buf, num as usize, peek, func) {
             Ok(n) => n as c_int,
-            Err(Error::ZeroReturn | Error::UnexpectedEof | Error::FatalAlert(_)) => 0,
+            Err(Error::ZeroReturn | Error::ReadEnded(_)) => 0,
             Err(_) => -1,
         }
     })

@@ -131,8 +131,6 @@ pub struct Context {
     /// Shared by every server configuration so that a session cached by one
     /// resumes on another.
     server_sessions: Arc<dyn rustls::server::StoresServerSessions>,
-    /// The `options::CONFIG` bits the cached configurations were built with.
-    built_options: u64,
     /// The context's session-ticket key, kept across rebuilt configurations
     /// so that tickets issued stay valid.
     ticketer: Option<Arc<dyn rustls::server::ProducesTickets>>,
@@ -150,7 +148,6 @@ impl Context {
             method,
             mode: mode::DEFAULT,
             options: options::DEFAULT,
-            built_options: options::DEFAULT & options::CONFIG,
             verify_mode: verify::VERIFY_NONE,
             verify_depth: -1,
             send_fragment: SendFragment::default(),
@@ -224,6 +221,16 @@ impl Context {
     pub fn set_key_log(&mut self, log: Option<Arc<dyn rustls::KeyLog>>) {
         self.key_log = log;
         self.changed();
+    }
+
+    /// `SSL_CTX_set_options`/`SSL_CTX_clear_options`: the new bits, with the
+    /// cached configurations dropped when bits they are built from changed.
+    pub fn set_options(&mut self, bits: u64) -> u64 {
+        if (bits ^ self.options) & options::CONFIG != 0 {
+            self.changed();
+        }
+        self.options = bits;
+        bits
     }
 
     pub fn set_alpn(&mut self, protos: Vec<Vec<u8>>) {
@@ -361,18 +368,10 @@ impl Context {
 
     /// The configurations follow the option bits they depend on, whether set
     /// on the context or, for one connection, on its `SSL`.
-    fn follow_options(&mut self) {
-        if self.options & options::CONFIG != self.built_options {
-            self.changed();
-            self.built_options = self.options & options::CONFIG;
-        }
-    }
-
     /// The client configuration for a connection with settings `v`: the
     /// context's own when they agree with it where configurations differ,
     /// else one built once per distinct variant.
     pub fn client_config_for(&mut self, v: &Variant) -> Result<Arc<ClientConfig>, Reason> {
-        self.follow_options();
         let key = v.key();
         if key == self.variant().key() {
             return self.client_config();
@@ -404,7 +403,6 @@ impl Context {
     /// the context's own when they agree with it where configurations differ,
     /// else one built once per distinct variant.
     pub fn server_config_for(&mut self, v: &Variant) -> Result<Arc<ServerConfig>, Reason> {
-        self.follow_options();
         let key = v.key();
         if key == self.variant().key() {
             return self.server_config();
@@ -428,7 +426,6 @@ impl Context {
 
     /// The shared client configuration, built on first use.
     pub fn client_config(&mut self) -> Result<Arc<ClientConfig>, Reason> {
-        self.follow_options();
         if let Some(c) = &self.client {
             return Ok(c.clone());
         }
@@ -467,7 +464,6 @@ impl Context {
 
     /// The shared server configuration, built on first use.
     pub fn server_config(&mut self) -> Result<Arc<ServerConfig>, Reason> {
-        self.follow_options();
         if let Some(c) = &self.server {
             return Ok(c.clone());
         }

@@ -75,23 +75,19 @@ pub enum Error {
     Ssl(Reason),
     /// The peer closed the TLS stream with close_notify (`SSL_ERROR_ZERO_RETURN`).
     ZeroReturn,
-    /// The transport ended without close_notify while reading application
-    /// data: fatal, with `unexpected eof while reading` queued, and `SSL_read`
-    /// returns 0 for it (OpenSSL 3.0 passes the BIO's 0 up) where other
-    /// failures return -1.
-    UnexpectedEof,
-    /// A fatal alert from the peer while reading application data: its reason
-    /// queued and, as for `UnexpectedEof`, `SSL_read` returns 0.
-    FatalAlert(Reason),
+    /// A fatal end met while reading application data that OpenSSL's record
+    /// layer hands up as 0 rather than -1: the transport's end without
+    /// close_notify (`unexpected eof while reading`) or a fatal alert from
+    /// the peer. The reason is queued (`SSL_ERROR_SSL`) and `SSL_read`
+    /// returns 0.
+    ReadEnded(Reason),
 }
 
 impl Error {
     /// The reason this failure leaves on the error queue, if any.
     pub fn reason(self) -> Option<Reason> {
         match self {
-            Error::Ssl(r) => Some(r),
-            Error::UnexpectedEof => Some(Reason::UNEXPECTED_EOF_WHILE_READING),
-            Error::FatalAlert(r) => Some(r),
+            Error::Ssl(r) | Error::ReadEnded(r) => Some(r),
             _ => None,
         }
     }

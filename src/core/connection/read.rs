@@ -62,7 +62,7 @@ impl Connection {
                         return Err(Error::ZeroReturn);
                     }
                     self.fail();
-                    return Err(Error::UnexpectedEof);
+                    return Err(Error::ReadEnded(Reason::UNEXPECTED_EOF_WHILE_READING));
                 }
             }
         }
@@ -73,7 +73,7 @@ impl Connection {
     /// where records are read), and 0 returned where other failures return -1.
     fn alert_closes(e: Error) -> Error {
         match e {
-            Error::Ssl(r) if r.is_alert() => Error::FatalAlert(r),
+            Error::Ssl(r) if r.is_alert() => Error::ReadEnded(r),
             e => e,
         }
     }
