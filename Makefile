@@ -37,6 +37,7 @@ ctests: build
 
 test: build cargo-test
 	bash tests/artifact.sh
+	bash tests/compat.sh
 	bash ctests/run.sh
 
 bench: build

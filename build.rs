@@ -22,6 +22,10 @@ fn exported_names(dir: &Path) -> Vec<String> {
     files.sort();
     for f in files {
         println!("cargo:rerun-if-changed={}", f.display());
+        if f.is_dir() {
+            names.extend(exported_names(&f));
+            continue;
+        }
         let text = fs::read_to_string(&f).unwrap();
         for line in text.lines() {
             let line = line.trim();

@@ -21,8 +21,6 @@ int SSL_CTX_use_PrivateKey(SSL_CTX *ctx, EVP_PKEY *pkey);
 
 int SSL_CTX_check_private_key(const SSL_CTX *ctx);
 
-int SSL_CTX_add_client_CA(SSL_CTX *ctx, X509 *_x);
-
 /**
  * The certificate an `SSL` presents: its context's (not a new reference).
  */
@@ -169,10 +167,6 @@ void SSL_CTX_set_msg_callback(SSL_CTX *ctx, void (*cb)(int, int, int, const void
 
 void SSL_CTX_set_post_handshake_auth(SSL_CTX *ctx, int val);
 
-int SSL_CTX_set_srp_username(SSL_CTX *ctx, char *_name);
-
-int SSL_CTX_set_srp_password(SSL_CTX *ctx, char *_pw);
-
 long SSL_CTX_ctrl(SSL_CTX *ctx, int cmd, long larg, void *parg);
 
 long SSL_ctrl(SSL *s, int cmd, long larg, void *parg);
@@ -295,6 +289,750 @@ int SSL_in_init(const SSL *s);
 int SSL_is_init_finished(const SSL *s);
 
 int SSL_in_before(const SSL *s);
+
+const BIO_METHOD *BIO_f_ssl(void);
+
+BIO *BIO_new_buffer_ssl_connect(SSL_CTX *_ctx);
+
+BIO *BIO_new_ssl(SSL_CTX *_ctx, int _client);
+
+BIO *BIO_new_ssl_connect(SSL_CTX *_ctx);
+
+void BIO_ssl_shutdown(BIO *_ssl_bio);
+
+int SSL_CTX_add1_to_CA_list(SSL_CTX *_ctx, const X509 *_x);
+
+int SSL_CTX_add_client_CA(SSL_CTX *_ctx, X509 *_x);
+
+const struct stack_st_X509_NAME *SSL_CTX_get0_CA_list(const SSL_CTX *_ctx);
+
+struct stack_st_X509_NAME *SSL_CTX_get_client_CA_list(const SSL_CTX *_s);
+
+void SSL_CTX_set0_CA_list(SSL_CTX *_ctx, struct stack_st_X509_NAME *_name_list);
+
+void SSL_CTX_set_client_CA_list(SSL_CTX *_ctx, struct stack_st_X509_NAME *_name_list);
+
+int SSL_add1_to_CA_list(SSL *_ssl, const X509 *_x);
+
+int SSL_add_client_CA(SSL *_ssl, X509 *_x);
+
+int SSL_add_dir_cert_subjects_to_stack(struct stack_st_X509_NAME *_stackCAs, const char *_dir);
+
+int SSL_add_file_cert_subjects_to_stack(struct stack_st_X509_NAME *_stackCAs, const char *_file);
+
+int SSL_add_store_cert_subjects_to_stack(struct stack_st_X509_NAME *_stackCAs, const char *_uri);
+
+struct stack_st_X509_NAME *SSL_dup_CA_list(const struct stack_st_X509_NAME *_sk);
+
+const struct stack_st_X509_NAME *SSL_get0_CA_list(const SSL *_s);
+
+const struct stack_st_X509_NAME *SSL_get0_peer_CA_list(const SSL *_s);
+
+struct stack_st_X509_NAME *SSL_get_client_CA_list(const SSL *_s);
+
+struct stack_st_X509_NAME *SSL_load_client_CA_file(const char *_file);
+
+struct stack_st_X509_NAME *SSL_load_client_CA_file_ex(const char *_file, OSSL_LIB_CTX *_libctx, const char *_propq);
+
+void SSL_set0_CA_list(SSL *_s, struct stack_st_X509_NAME *_name_list);
+
+void SSL_set_client_CA_list(SSL *_s, struct stack_st_X509_NAME *_name_list);
+
+int (*SSL_CTX_get_client_cert_cb(SSL_CTX *_ctx))(SSL*, X509**, EVP_PKEY**);
+
+int SSL_CTX_set0_tmp_dh_pkey(SSL_CTX *_ctx, EVP_PKEY *_dhpkey);
+
+void SSL_CTX_set1_cert_store(SSL_CTX *_arg0, X509_STORE *_arg1);
+
+void SSL_CTX_set_cert_cb(SSL_CTX *_c, int (*_cb)(SSL*, void*), void *_arg);
+
+void SSL_CTX_set_cert_verify_callback(SSL_CTX *_ctx, int (*_cb)(X509_STORE_CTX*, void*), void *_arg);
+
+void SSL_CTX_set_client_cert_cb(SSL_CTX *_ctx, int (*_client_cert_cb)(SSL*, X509**, EVP_PKEY**));
+
+int SSL_CTX_set_client_cert_engine(SSL_CTX *_ctx, ENGINE *_e);
+
+void SSL_CTX_set_tmp_dh_callback(SSL_CTX *_ctx, DH *(*_dh)(SSL*, int, int));
+
+int SSL_CTX_use_PrivateKey_ASN1(int _pk, SSL_CTX *_ctx, const unsigned char *_d, long _len);
+
+int SSL_CTX_use_RSAPrivateKey(SSL_CTX *_ctx, RSA *_rsa);
+
+int SSL_CTX_use_RSAPrivateKey_ASN1(SSL_CTX *_ctx, const unsigned char *_d, long _len);
+
+int SSL_CTX_use_RSAPrivateKey_file(SSL_CTX *_ctx, const char *_file, int _type);
+
+int SSL_CTX_use_cert_and_key(SSL_CTX *_ctx, X509 *_x509, EVP_PKEY *_privatekey, struct stack_st_X509 *_chain, int _override);
+
+int SSL_CTX_use_certificate_ASN1(SSL_CTX *_ctx, int _len, const unsigned char *_d);
+
+void SSL_certs_clear(SSL *_s);
+
+int SSL_check_chain(SSL *_s, X509 *_x, EVP_PKEY *_pk, struct stack_st_X509 *_chain);
+
+X509 *SSL_get0_peer_certificate(const SSL *_s);
+
+struct stack_st_X509 *SSL_get0_verified_chain(const SSL *_s);
+
+int SSL_set0_tmp_dh_pkey(SSL *_s, EVP_PKEY *_dhpkey);
+
+void SSL_set_cert_cb(SSL *_s, int (*_cb)(SSL*, void*), void *_arg);
+
+void SSL_set_tmp_dh_callback(SSL *_ssl, DH *(*_dh)(SSL*, int, int));
+
+int SSL_use_PrivateKey(SSL *_ssl, EVP_PKEY *_pkey);
+
+int SSL_use_PrivateKey_ASN1(int _pk, SSL *_ssl, const unsigned char *_d, long _len);
+
+int SSL_use_PrivateKey_file(SSL *_ssl, const char *_file, int _type);
+
+int SSL_use_RSAPrivateKey(SSL *_ssl, RSA *_rsa);
+
+int SSL_use_RSAPrivateKey_ASN1(SSL *_ssl, const unsigned char *_d, long _len);
+
+int SSL_use_RSAPrivateKey_file(SSL *_ssl, const char *_file, int _type);
+
+int SSL_use_cert_and_key(SSL *_ssl, X509 *_x509, EVP_PKEY *_privatekey, struct stack_st_X509 *_chain, int _override);
+
+int SSL_use_certificate(SSL *_ssl, X509 *_x);
+
+int SSL_use_certificate_ASN1(SSL *_ssl, const unsigned char *_d, int _len);
+
+int SSL_use_certificate_chain_file(SSL *_ssl, const char *_file);
+
+int SSL_use_certificate_file(SSL *_ssl, const char *_file, int _type);
+
+const char *OPENSSL_cipher_name(const char *_rfc_name);
+
+const char *OSSL_default_cipher_list(void);
+
+const char *OSSL_default_ciphersuites(void);
+
+char *SSL_CIPHER_description(const SSL_CIPHER *_arg0, char *_buf, int _size);
+
+const EVP_MD *SSL_CIPHER_get_handshake_digest(const SSL_CIPHER *_c);
+
+uint16_t SSL_CIPHER_get_protocol_id(const SSL_CIPHER *_c);
+
+struct stack_st_SSL_CIPHER *SSL_CTX_get_ciphers(const SSL_CTX *_ctx);
+
+int SSL_bytes_to_cipher_list(SSL *_s, const unsigned char *_bytes, uintptr_t _len, int _isv2format, struct stack_st_SSL_CIPHER **_sk, struct stack_st_SSL_CIPHER **_scsvs);
+
+uintptr_t SSL_client_hello_get0_ciphers(SSL *_s, const unsigned char **_out);
+
+struct stack_st_SSL_CIPHER *SSL_get1_supported_ciphers(SSL *_s);
+
+const char *SSL_get_cipher_list(const SSL *_s, int _n);
+
+struct stack_st_SSL_CIPHER *SSL_get_ciphers(const SSL *_s);
+
+struct stack_st_SSL_CIPHER *SSL_get_client_ciphers(const SSL *_s);
+
+const SSL_CIPHER *SSL_get_pending_cipher(const SSL *_s);
+
+char *SSL_get_shared_ciphers(const SSL *_s, char *_buf, int _size);
+
+int SSL_set_cipher_list(SSL *_s, const char *_str);
+
+int SSL_set_ciphersuites(SSL *_s, const char *_str);
+
+int SSL_COMP_add_compression_method(int _id, COMP_METHOD *_cm);
+
+const char *SSL_COMP_get0_name(const SSL_COMP *_comp);
+
+struct stack_st_SSL_COMP *SSL_COMP_get_compression_methods(void);
+
+int SSL_COMP_get_id(const SSL_COMP *_comp);
+
+const char *SSL_COMP_get_name(const COMP_METHOD *_comp);
+
+struct stack_st_SSL_COMP *SSL_COMP_set0_compression_methods(struct stack_st_SSL_COMP *_meths);
+
+uintptr_t SSL_client_hello_get0_compression_methods(SSL *_s, const unsigned char **_out);
+
+const COMP_METHOD *SSL_get_current_compression(const SSL *_s);
+
+const COMP_METHOD *SSL_get_current_expansion(const SSL *_s);
+
+unsigned int SSL_CONF_CTX_clear_flags(SSL_CONF_CTX *_cctx, unsigned int _flags);
+
+int SSL_CONF_CTX_finish(SSL_CONF_CTX *_cctx);
+
+void SSL_CONF_CTX_free(SSL_CONF_CTX *_cctx);
+
+SSL_CONF_CTX *SSL_CONF_CTX_new(void);
+
+int SSL_CONF_CTX_set1_prefix(SSL_CONF_CTX *_cctx, const char *_pre);
+
+unsigned int SSL_CONF_CTX_set_flags(SSL_CONF_CTX *_cctx, unsigned int _flags);
+
+void SSL_CONF_CTX_set_ssl(SSL_CONF_CTX *_cctx, SSL *_ssl);
+
+void SSL_CONF_CTX_set_ssl_ctx(SSL_CONF_CTX *_cctx, SSL_CTX *_ctx);
+
+int SSL_CONF_cmd(SSL_CONF_CTX *_cctx, const char *_cmd, const char *_value);
+
+int SSL_CONF_cmd_argv(SSL_CONF_CTX *_cctx, int *_pargc, char ***_pargv);
+
+int SSL_CONF_cmd_value_type(SSL_CONF_CTX *_cctx, const char *_cmd);
+
+int SSL_CTX_config(SSL_CTX *_ctx, const char *_name);
+
+int SSL_config(SSL *_s, const char *_name);
+
+int SSL_CTX_ct_is_enabled(const SSL_CTX *_ctx);
+
+int SSL_CTX_enable_ct(SSL_CTX *_ctx, int _validation_mode);
+
+const CTLOG_STORE *SSL_CTX_get0_ctlog_store(const SSL_CTX *_ctx);
+
+void SSL_CTX_set0_ctlog_store(SSL_CTX *_ctx, CTLOG_STORE *_logs);
+
+int SSL_CTX_set_ct_validation_callback(SSL_CTX *_ctx, int (*_callback)(const CT_POLICY_EVAL_CTX*, const struct stack_st_SCT*, void*), void *_arg);
+
+int SSL_CTX_set_ctlog_list_file(SSL_CTX *_ctx, const char *_path);
+
+int SSL_CTX_set_default_ctlog_list_file(SSL_CTX *_ctx);
+
+int SSL_ct_is_enabled(const SSL *_s);
+
+int SSL_enable_ct(SSL *_s, int _validation_mode);
+
+const struct stack_st_SCT *SSL_get0_peer_scts(SSL *_s);
+
+int SSL_set_ct_validation_callback(SSL *_s, int (*_callback)(const CT_POLICY_EVAL_CTX*, const struct stack_st_SCT*, void*), void *_arg);
+
+unsigned long SSL_CTX_dane_clear_flags(SSL_CTX *_ctx, unsigned long _flags);
+
+int SSL_CTX_dane_enable(SSL_CTX *_ctx);
+
+int SSL_CTX_dane_mtype_set(SSL_CTX *_ctx, const EVP_MD *_md, uint8_t _mtype, uint8_t _ord);
+
+unsigned long SSL_CTX_dane_set_flags(SSL_CTX *_ctx, unsigned long _flags);
+
+unsigned long SSL_dane_clear_flags(SSL *_ssl, unsigned long _flags);
+
+int SSL_dane_enable(SSL *_s, const char *_basedomain);
+
+unsigned long SSL_dane_set_flags(SSL *_ssl, unsigned long _flags);
+
+int SSL_dane_tlsa_add(SSL *_s, uint8_t _usage, uint8_t _selector, uint8_t _mtype, const unsigned char *_data, uintptr_t _dlen);
+
+SSL_DANE *SSL_get0_dane(SSL *_ssl);
+
+int SSL_get0_dane_authority(SSL *_s, X509 **_mcert, EVP_PKEY **_mspki);
+
+int SSL_get0_dane_tlsa(SSL *_s, uint8_t *_usage, uint8_t *_selector, uint8_t *_mtype, const unsigned char **_data, uintptr_t *_dlen);
+
+const SSL_METHOD *DTLS_client_method(void);
+
+uintptr_t DTLS_get_data_mtu(const SSL *_s);
+
+const SSL_METHOD *DTLS_method(void);
+
+const SSL_METHOD *DTLS_server_method(void);
+
+void DTLS_set_timer_cb(SSL *_s, unsigned int (*_cb)(SSL*, unsigned int));
+
+const SSL_METHOD *DTLSv1_2_client_method(void);
+
+const SSL_METHOD *DTLSv1_2_method(void);
+
+const SSL_METHOD *DTLSv1_2_server_method(void);
+
+const SSL_METHOD *DTLSv1_client_method(void);
+
+int DTLSv1_listen(SSL *_s, BIO_ADDR *_client);
+
+const SSL_METHOD *DTLSv1_method(void);
+
+const SSL_METHOD *DTLSv1_server_method(void);
+
+int SSL_CTX_set_tlsext_use_srtp(SSL_CTX *_ctx, const char *_profiles);
+
+SRTP_PROTECTION_PROFILE *SSL_get_selected_srtp_profile(SSL *_s);
+
+struct stack_st_SRTP_PROTECTION_PROFILE *SSL_get_srtp_profiles(SSL *_ssl);
+
+int SSL_is_dtls(const SSL *_s);
+
+int SSL_set_tlsext_use_srtp(SSL *_ssl, const char *_profiles);
+
+uint32_t SSL_CTX_get_max_early_data(const SSL_CTX *_ctx);
+
+uint32_t SSL_CTX_get_recv_max_early_data(const SSL_CTX *_ctx);
+
+void SSL_CTX_set_allow_early_data_cb(SSL_CTX *_ctx, int (*_cb)(SSL*, void*), void *_arg);
+
+int SSL_CTX_set_max_early_data(SSL_CTX *_ctx, uint32_t _max_early_data);
+
+int SSL_CTX_set_recv_max_early_data(SSL_CTX *_ctx, uint32_t _recv_max_early_data);
+
+uint32_t SSL_SESSION_get_max_early_data(const SSL_SESSION *_s);
+
+int SSL_SESSION_set_max_early_data(SSL_SESSION *_s, uint32_t _max_early_data);
+
+int SSL_get_early_data_status(const SSL *_s);
+
+uint32_t SSL_get_max_early_data(const SSL *_s);
+
+uint32_t SSL_get_recv_max_early_data(const SSL *_s);
+
+int SSL_read_early_data(SSL *_s, void *_buf, uintptr_t _num, uintptr_t *_readbytes);
+
+void SSL_set_allow_early_data_cb(SSL *_s, int (*_cb)(SSL*, void*), void *_arg);
+
+int SSL_set_max_early_data(SSL *_s, uint32_t _max_early_data);
+
+int SSL_set_recv_max_early_data(SSL *_s, uint32_t _recv_max_early_data);
+
+int SSL_write_early_data(SSL *_s, const void *_buf, uintptr_t _num, uintptr_t *_written);
+
+int SSL_CTX_add_client_custom_ext(SSL_CTX *_ctx, unsigned int _ext_type, int (*_add_cb)(SSL*, unsigned int, const unsigned char**, unsigned long*, int*, void*), void (*_free_cb)(SSL*, unsigned int, const unsigned char*, void*), void *_add_arg, int (*_parse_cb)(SSL*, unsigned int, const unsigned char*, unsigned long, int*, void*), void *_parse_arg);
+
+int SSL_CTX_add_custom_ext(SSL_CTX *_ctx, unsigned int _ext_type, unsigned int _context, int (*_add_cb)(SSL*, unsigned int, unsigned int, const unsigned char**, unsigned long*, X509*, unsigned long, int*, void*), void (*_free_cb)(SSL*, unsigned int, unsigned int, const unsigned char*, void*), void *_add_arg, int (*_parse_cb)(SSL*, unsigned int, unsigned int, const unsigned char*, unsigned long, X509*, unsigned long, int*, void*), void *_parse_arg);
+
+int SSL_CTX_add_server_custom_ext(SSL_CTX *_ctx, unsigned int _ext_type, int (*_add_cb)(SSL*, unsigned int, const unsigned char**, unsigned long*, int*, void*), void (*_free_cb)(SSL*, unsigned int, const unsigned char*, void*), void *_add_arg, int (*_parse_cb)(SSL*, unsigned int, const unsigned char*, unsigned long, int*, void*), void *_parse_arg);
+
+int SSL_CTX_has_client_custom_ext(const SSL_CTX *_ctx, unsigned int _ext_type);
+
+void SSL_CTX_set_client_hello_cb(SSL_CTX *_c, int (*_cb)(SSL*, int*, void*), void *_arg);
+
+int SSL_CTX_set_tlsext_max_fragment_length(SSL_CTX *_ctx, uint8_t _mode);
+
+int SSL_CTX_set_tlsext_ticket_key_evp_cb(SSL_CTX *_ctx, int (*_fp)(SSL*, unsigned char*, unsigned char*, EVP_CIPHER_CTX*, EVP_MAC_CTX*, int));
+
+int SSL_client_hello_get0_ext(SSL *_s, unsigned int _type, const unsigned char **_out, uintptr_t *_outlen);
+
+unsigned int SSL_client_hello_get0_legacy_version(SSL *_s);
+
+uintptr_t SSL_client_hello_get0_random(SSL *_s, const unsigned char **_out);
+
+int SSL_client_hello_get1_extensions_present(SSL *_s, int **_out, uintptr_t *_outlen);
+
+int SSL_client_hello_isv2(SSL *_s);
+
+int SSL_extension_supported(unsigned int _ext_type);
+
+uintptr_t SSL_get_num_tickets(const SSL *_s);
+
+int SSL_set_num_tickets(SSL *_s, uintptr_t _num_tickets);
+
+int SSL_set_tlsext_max_fragment_length(SSL *_ssl, uint8_t _mode);
+
+const SSL_METHOD *SSL_CTX_get_ssl_method(const SSL_CTX *_ctx);
+
+const SSL_METHOD *SSL_get_ssl_method(const SSL *_s);
+
+int SSL_set_ssl_method(SSL *_s, const SSL_METHOD *_method);
+
+const SSL_METHOD *TLSv1_1_client_method(void);
+
+const SSL_METHOD *TLSv1_1_method(void);
+
+const SSL_METHOD *TLSv1_1_server_method(void);
+
+const SSL_METHOD *TLSv1_2_client_method(void);
+
+const SSL_METHOD *TLSv1_2_method(void);
+
+const SSL_METHOD *TLSv1_2_server_method(void);
+
+const SSL_METHOD *TLSv1_client_method(void);
+
+const SSL_METHOD *TLSv1_method(void);
+
+const SSL_METHOD *TLSv1_server_method(void);
+
+int ERR_load_SSL_strings(void);
+
+X509_VERIFY_PARAM *SSL_CTX_get0_param(SSL_CTX *_ctx);
+
+void *SSL_CTX_get0_security_ex_data(const SSL_CTX *_ctx);
+
+int (*SSL_CTX_get_default_passwd_cb(SSL_CTX *_ctx))(char*, int, int, void*);
+
+void *SSL_CTX_get_default_passwd_cb_userdata(SSL_CTX *_ctx);
+
+void (*SSL_CTX_get_info_callback(SSL_CTX *_ctx))(const SSL*, int, int);
+
+void *SSL_CTX_get_record_padding_callback_arg(const SSL_CTX *_ctx);
+
+int (*SSL_CTX_get_security_callback(const SSL_CTX *_ctx))(const SSL*, const SSL_CTX*, int, int, int, void*, void*);
+
+int SSL_CTX_get_security_level(const SSL_CTX *_ctx);
+
+int SSL_CTX_load_verify_store(SSL_CTX *_ctx, const char *_CAstore);
+
+SSL_CTX *SSL_CTX_new_ex(OSSL_LIB_CTX *_libctx, const char *_propq, const SSL_METHOD *_meth);
+
+void SSL_CTX_set0_security_ex_data(SSL_CTX *_ctx, void *_ex);
+
+int SSL_CTX_set1_param(SSL_CTX *_ctx, X509_VERIFY_PARAM *_vpm);
+
+int SSL_CTX_set_async_callback(SSL_CTX *_ctx, int (*_callback)(SSL*, void*));
+
+int SSL_CTX_set_async_callback_arg(SSL_CTX *_ctx, void *_arg);
+
+int SSL_CTX_set_block_padding(SSL_CTX *_ctx, uintptr_t _block_size);
+
+void SSL_CTX_set_cookie_generate_cb(SSL_CTX *_ctx, int (*_app_gen_cookie_cb)(SSL*, unsigned char*, unsigned int*));
+
+void SSL_CTX_set_cookie_verify_cb(SSL_CTX *_ctx, int (*_app_verify_cookie_cb)(SSL*, const unsigned char*, unsigned int));
+
+void SSL_CTX_set_default_read_buffer_len(SSL_CTX *_ctx, uintptr_t _len);
+
+int SSL_CTX_set_default_verify_dir(SSL_CTX *_ctx);
+
+int SSL_CTX_set_default_verify_file(SSL_CTX *_ctx);
+
+int SSL_CTX_set_default_verify_store(SSL_CTX *_ctx);
+
+void SSL_CTX_set_info_callback(SSL_CTX *_ctx, void (*_cb)(const SSL*, int, int));
+
+int SSL_CTX_set_purpose(SSL_CTX *_ctx, int _purpose);
+
+void SSL_CTX_set_record_padding_callback(SSL_CTX *_ctx, unsigned long (*_cb)(SSL*, int, unsigned long, void*));
+
+void SSL_CTX_set_record_padding_callback_arg(SSL_CTX *_ctx, void *_arg);
+
+void SSL_CTX_set_security_callback(SSL_CTX *_ctx, int (*_cb)(const SSL*, const SSL_CTX*, int, int, int, void*, void*));
+
+void SSL_CTX_set_security_level(SSL_CTX *_ctx, int _level);
+
+int SSL_CTX_set_ssl_version(SSL_CTX *_ctx, const SSL_METHOD *_meth);
+
+void SSL_CTX_set_stateless_cookie_generate_cb(SSL_CTX *_ctx, int (*_gen_stateless_cookie_cb)(SSL*, unsigned char*, unsigned long*));
+
+void SSL_CTX_set_stateless_cookie_verify_cb(SSL_CTX *_ctx, int (*_verify_stateless_cookie_cb)(SSL*, const unsigned char*, unsigned long));
+
+int SSL_CTX_set_trust(SSL_CTX *_ctx, int _trust);
+
+int SSL_CTX_use_serverinfo(SSL_CTX *_ctx, const unsigned char *_serverinfo, uintptr_t _serverinfo_length);
+
+int SSL_CTX_use_serverinfo_ex(SSL_CTX *_ctx, unsigned int _version, const unsigned char *_serverinfo, uintptr_t _serverinfo_length);
+
+int SSL_CTX_use_serverinfo_file(SSL_CTX *_ctx, const char *_file);
+
+void SSL_add_ssl_module(void);
+
+const char *SSL_alert_desc_string(int _value);
+
+const char *SSL_alert_type_string(int _value);
+
+const char *SSL_alert_type_string_long(int _value);
+
+int SSL_alloc_buffers(SSL *_ssl);
+
+long SSL_callback_ctrl(SSL *_arg0, int _arg1, void (*_arg2)(void));
+
+int SSL_check_private_key(const SSL *_ctx);
+
+int SSL_client_version(const SSL *_s);
+
+SSL *SSL_dup(SSL *_ssl);
+
+int SSL_export_keying_material(SSL *_s, unsigned char *_out, uintptr_t _olen, const char *_label, uintptr_t _llen, const unsigned char *_context, uintptr_t _contextlen, int _use_context);
+
+int SSL_export_keying_material_early(SSL *_s, unsigned char *_out, uintptr_t _olen, const char *_label, uintptr_t _llen, const unsigned char *_context, uintptr_t _contextlen);
+
+int SSL_free_buffers(SSL *_ssl);
+
+X509_VERIFY_PARAM *SSL_get0_param(SSL *_ssl);
+
+void *SSL_get0_security_ex_data(const SSL *_s);
+
+int SSL_get_all_async_fds(SSL *_s, int *_fds, uintptr_t *_numfds);
+
+int SSL_get_async_status(SSL *_s, int *_status);
+
+int SSL_get_changed_async_fds(SSL *_s, int *_addfd, uintptr_t *_numaddfds, int *_delfd, uintptr_t *_numdelfds);
+
+uintptr_t SSL_get_client_random(const SSL *_ssl, unsigned char *_out, uintptr_t _outlen);
+
+int (*SSL_get_default_passwd_cb(SSL *_s))(char*, int, int, void*);
+
+void *SSL_get_default_passwd_cb_userdata(SSL *_s);
+
+long SSL_get_default_timeout(const SSL *_s);
+
+uintptr_t SSL_get_finished(const SSL *_s, void *_buf, uintptr_t _count);
+
+void (*SSL_get_info_callback(const SSL *_ssl))(const SSL*, int, int);
+
+uintptr_t SSL_get_peer_finished(const SSL *_s, void *_buf, uintptr_t _count);
+
+int SSL_get_peer_signature_type_nid(const SSL *_s, int *_pnid);
+
+int SSL_get_read_ahead(const SSL *_s);
+
+void *SSL_get_record_padding_callback_arg(const SSL *_ssl);
+
+int (*SSL_get_security_callback(const SSL *_s))(const SSL*, const SSL_CTX*, int, int, int, void*, void*);
+
+int SSL_get_security_level(const SSL *_s);
+
+uintptr_t SSL_get_server_random(const SSL *_ssl, unsigned char *_out, uintptr_t _outlen);
+
+int SSL_get_shared_sigalgs(SSL *_s, int _idx, int *_psign, int *_phash, int *_psignandhash, unsigned char *_rsig, unsigned char *_rhash);
+
+int SSL_get_sigalgs(SSL *_s, int _idx, int *_psign, int *_phash, int *_psignandhash, unsigned char *_rsig, unsigned char *_rhash);
+
+int SSL_get_signature_type_nid(const SSL *_s, int *_pnid);
+
+OSSL_HANDSHAKE_STATE SSL_get_state(const SSL *_ssl);
+
+const char *SSL_group_to_name(SSL *_s, int _id);
+
+int SSL_renegotiate(SSL *_s);
+
+int SSL_renegotiate_abbreviated(SSL *_s);
+
+int SSL_renegotiate_pending(const SSL *_s);
+
+const char *SSL_rstate_string(const SSL *_s);
+
+const char *SSL_rstate_string_long(const SSL *_s);
+
+intptr_t SSL_sendfile(SSL *_s, int _fd, off_t _offset, uintptr_t _size, int _flags);
+
+void SSL_set0_security_ex_data(SSL *_s, void *_ex);
+
+int SSL_set1_param(SSL *_ssl, X509_VERIFY_PARAM *_vpm);
+
+int SSL_set_async_callback(SSL *_s, int (*_callback)(SSL*, void*));
+
+int SSL_set_async_callback_arg(SSL *_s, void *_arg);
+
+int SSL_set_block_padding(SSL *_ssl, uintptr_t _block_size);
+
+void SSL_set_debug(SSL *_s, int _debug);
+
+void SSL_set_default_passwd_cb(SSL *_s, int (*_cb)(char*, int, int, void*));
+
+void SSL_set_default_passwd_cb_userdata(SSL *_s, void *_u);
+
+void SSL_set_default_read_buffer_len(SSL *_s, uintptr_t _len);
+
+void SSL_set_info_callback(SSL *_ssl, void (*_cb)(const SSL*, int, int));
+
+void SSL_set_msg_callback(SSL *_ssl, void (*_cb)(int, int, int, const void*, unsigned long, SSL*, void*));
+
+void SSL_set_post_handshake_auth(SSL *_s, int _val);
+
+int SSL_set_purpose(SSL *_ssl, int _purpose);
+
+void SSL_set_read_ahead(SSL *_s, int _yes);
+
+int SSL_set_record_padding_callback(SSL *_ssl, unsigned long (*_cb)(SSL*, int, unsigned long, void*));
+
+void SSL_set_record_padding_callback_arg(SSL *_ssl, void *_arg);
+
+void SSL_set_security_callback(SSL *_s, int (*_cb)(const SSL*, const SSL_CTX*, int, int, int, void*, void*));
+
+void SSL_set_security_level(SSL *_s, int _level);
+
+int SSL_set_trust(SSL *_ssl, int _trust);
+
+const char *SSL_state_string(const SSL *_s);
+
+const char *SSL_state_string_long(const SSL *_s);
+
+int SSL_stateless(SSL *_s);
+
+const struct openssl_ssl_test_functions *SSL_test_functions(void);
+
+void SSL_trace(int _write_p, int _version, int _content_type, const void *_buf, uintptr_t _len, SSL *_ssl, void *_arg);
+
+int SSL_verify_client_post_handshake(SSL *_s);
+
+int SSL_waiting_for_async(SSL *_s);
+
+void SSL_CTX_set_psk_client_callback(SSL_CTX *_ctx, unsigned int (*_cb)(SSL*, const char*, char*, unsigned int, unsigned char*, unsigned int));
+
+void SSL_CTX_set_psk_find_session_callback(SSL_CTX *_ctx, int (*_cb)(SSL*, const unsigned char*, unsigned long, SSL_SESSION**));
+
+void SSL_CTX_set_psk_server_callback(SSL_CTX *_ctx, unsigned int (*_cb)(SSL*, const char*, unsigned char*, unsigned int));
+
+void SSL_CTX_set_psk_use_session_callback(SSL_CTX *_ctx, int (*_cb)(SSL*, const EVP_MD*, const unsigned char**, unsigned long*, SSL_SESSION**));
+
+int SSL_CTX_use_psk_identity_hint(SSL_CTX *_ctx, const char *_identity_hint);
+
+const char *SSL_get_psk_identity(const SSL *_s);
+
+const char *SSL_get_psk_identity_hint(const SSL *_s);
+
+void SSL_set_psk_client_callback(SSL *_ssl, unsigned int (*_cb)(SSL*, const char*, char*, unsigned int, unsigned char*, unsigned int));
+
+void SSL_set_psk_find_session_callback(SSL *_s, int (*_cb)(SSL*, const unsigned char*, unsigned long, SSL_SESSION**));
+
+void SSL_set_psk_server_callback(SSL *_ssl, unsigned int (*_cb)(SSL*, const char*, unsigned char*, unsigned int));
+
+void SSL_set_psk_use_session_callback(SSL *_s, int (*_cb)(SSL*, const EVP_MD*, const unsigned char**, unsigned long*, SSL_SESSION**));
+
+int SSL_use_psk_identity_hint(SSL *_s, const char *_identity_hint);
+
+int BIO_ssl_copy_session_id(BIO *_to, BIO *_from);
+
+SSL_SESSION *PEM_read_SSL_SESSION(FILE *_out, SSL_SESSION **_x, int (*_cb)(char*, int, int, void*), void *_u);
+
+SSL_SESSION *PEM_read_bio_SSL_SESSION(BIO *_out, SSL_SESSION **_x, int (*_cb)(char*, int, int, void*), void *_u);
+
+int PEM_write_SSL_SESSION(FILE *_out, const SSL_SESSION *_x);
+
+int PEM_write_bio_SSL_SESSION(BIO *_out, const SSL_SESSION *_x);
+
+int SSL_CTX_add_session(SSL_CTX *_ctx, SSL_SESSION *_session);
+
+void SSL_CTX_flush_sessions(SSL_CTX *_ctx, long _tm);
+
+int SSL_CTX_remove_session(SSL_CTX *_ctx, SSL_SESSION *_session);
+
+SSL_SESSION *(*SSL_CTX_sess_get_get_cb(SSL_CTX *_ctx))(SSL*, const unsigned char*, int, int*);
+
+int (*SSL_CTX_sess_get_new_cb(SSL_CTX *_ctx))(SSL*, SSL_SESSION*);
+
+void (*SSL_CTX_sess_get_remove_cb(SSL_CTX *_ctx))(SSL_CTX*, SSL_SESSION*);
+
+void SSL_CTX_sess_set_get_cb(SSL_CTX *_ctx, SSL_SESSION *(*_get_session_cb)(SSL*, const unsigned char*, int, int*));
+
+void SSL_CTX_sess_set_remove_cb(SSL_CTX *_ctx, void (*_remove_session_cb)(SSL_CTX*, SSL_SESSION*));
+
+struct lhash_st_SSL_SESSION *SSL_CTX_sessions(SSL_CTX *_ctx);
+
+int SSL_CTX_set_generate_session_id(SSL_CTX *_ctx, int (*_cb)(SSL*, unsigned char*, unsigned int*));
+
+void SSL_CTX_set_not_resumable_session_callback(SSL_CTX *_ctx, int (*_cb)(SSL*, int));
+
+int SSL_CTX_set_session_ticket_cb(SSL_CTX *_ctx, int (*_gen_cb)(SSL*, void*), int (*_dec_cb)(SSL*, SSL_SESSION*, const unsigned char*, unsigned long, int, void*), void *_arg);
+
+SSL_SESSION *SSL_SESSION_dup(const SSL_SESSION *_src);
+
+void SSL_SESSION_get0_alpn_selected(const SSL_SESSION *_s, const unsigned char **_alpn, uintptr_t *_len);
+
+const SSL_CIPHER *SSL_SESSION_get0_cipher(const SSL_SESSION *_s);
+
+const char *SSL_SESSION_get0_hostname(const SSL_SESSION *_s);
+
+const unsigned char *SSL_SESSION_get0_id_context(const SSL_SESSION *_s, unsigned int *_len);
+
+X509 *SSL_SESSION_get0_peer(SSL_SESSION *_s);
+
+void SSL_SESSION_get0_ticket(const SSL_SESSION *_s, const unsigned char **_tick, uintptr_t *_len);
+
+int SSL_SESSION_get0_ticket_appdata(SSL_SESSION *_ss, void **_data, uintptr_t *_len);
+
+unsigned int SSL_SESSION_get_compress_id(const SSL_SESSION *_s);
+
+void *SSL_SESSION_get_ex_data(const SSL_SESSION *_ss, int _idx);
+
+const unsigned char *SSL_SESSION_get_id(const SSL_SESSION *_s, unsigned int *_len);
+
+uintptr_t SSL_SESSION_get_master_key(const SSL_SESSION *_sess, unsigned char *_out, uintptr_t _outlen);
+
+uint8_t SSL_SESSION_get_max_fragment_length(const SSL_SESSION *_sess);
+
+int SSL_SESSION_get_protocol_version(const SSL_SESSION *_s);
+
+unsigned long SSL_SESSION_get_ticket_lifetime_hint(const SSL_SESSION *_s);
+
+long SSL_SESSION_get_time(const SSL_SESSION *_s);
+
+long SSL_SESSION_get_timeout(const SSL_SESSION *_s);
+
+int SSL_SESSION_has_ticket(const SSL_SESSION *_s);
+
+SSL_SESSION *SSL_SESSION_new(void);
+
+int SSL_SESSION_print(BIO *_fp, const SSL_SESSION *_ses);
+
+int SSL_SESSION_print_fp(FILE *_fp, const SSL_SESSION *_ses);
+
+int SSL_SESSION_print_keylog(BIO *_bp, const SSL_SESSION *_x);
+
+int SSL_SESSION_set1_alpn_selected(SSL_SESSION *_s, const unsigned char *_alpn, uintptr_t _len);
+
+int SSL_SESSION_set1_hostname(SSL_SESSION *_s, const char *_hostname);
+
+int SSL_SESSION_set1_id(SSL_SESSION *_s, const unsigned char *_sid, unsigned int _sid_len);
+
+int SSL_SESSION_set1_id_context(SSL_SESSION *_s, const unsigned char *_sid_ctx, unsigned int _sid_ctx_len);
+
+int SSL_SESSION_set1_master_key(SSL_SESSION *_sess, const unsigned char *_in, uintptr_t _len);
+
+int SSL_SESSION_set1_ticket_appdata(SSL_SESSION *_ss, const void *_data, uintptr_t _len);
+
+int SSL_SESSION_set_cipher(SSL_SESSION *_s, const SSL_CIPHER *_cipher);
+
+int SSL_SESSION_set_ex_data(SSL_SESSION *_ss, int _idx, void *_data);
+
+int SSL_SESSION_set_protocol_version(SSL_SESSION *_s, int _version);
+
+long SSL_SESSION_set_time(SSL_SESSION *_s, long _t);
+
+long SSL_SESSION_set_timeout(SSL_SESSION *_s, long _t);
+
+uintptr_t SSL_client_hello_get0_session_id(SSL *_s, const unsigned char **_out);
+
+int SSL_copy_session_id(SSL *_to, const SSL *_from);
+
+int SSL_has_matching_session_id(const SSL *_s, const unsigned char *_id, unsigned int _id_len);
+
+int SSL_new_session_ticket(SSL *_s);
+
+int SSL_set_generate_session_id(SSL *_s, int (*_cb)(SSL*, unsigned char*, unsigned int*));
+
+void SSL_set_not_resumable_session_callback(SSL *_ssl, int (*_cb)(SSL*, int));
+
+int SSL_set_session_id_context(SSL *_ssl, const unsigned char *_sid_ctx, unsigned int _sid_ctx_len);
+
+int SSL_set_session_secret_cb(SSL *_s, int (*_session_secret_cb)(SSL*, void*, int*, struct stack_st_SSL_CIPHER*, const SSL_CIPHER**, void*), void *_arg);
+
+int SSL_set_session_ticket_ext(SSL *_s, void *_ext_data, int _ext_len);
+
+int SSL_set_session_ticket_ext_cb(SSL *_s, int (*_cb)(SSL*, const unsigned char*, int, void*), void *_arg);
+
+SSL_SESSION *d2i_SSL_SESSION(SSL_SESSION **_a, const unsigned char **_pp, long _length);
+
+int i2d_SSL_SESSION(const SSL_SESSION *_in, unsigned char **_pp);
+
+int SRP_Calc_A_param(SSL *_s);
+
+int SSL_CTX_SRP_CTX_free(SSL_CTX *_ctx);
+
+int SSL_CTX_SRP_CTX_init(SSL_CTX *_ctx);
+
+int SSL_CTX_set_srp_cb_arg(SSL_CTX *_ctx, void *_arg);
+
+int SSL_CTX_set_srp_client_pwd_callback(SSL_CTX *_ctx, char *(*_cb)(SSL*, void*));
+
+int SSL_CTX_set_srp_password(SSL_CTX *_ctx, char *_password);
+
+int SSL_CTX_set_srp_strength(SSL_CTX *_ctx, int _strength);
+
+int SSL_CTX_set_srp_username(SSL_CTX *_ctx, char *_name);
+
+int SSL_CTX_set_srp_username_callback(SSL_CTX *_ctx, int (*_cb)(SSL*, int*, void*));
+
+int SSL_CTX_set_srp_verify_param_callback(SSL_CTX *_ctx, int (*_cb)(SSL*, void*));
+
+int SSL_SRP_CTX_free(SSL *_ctx);
+
+int SSL_SRP_CTX_init(SSL *_s);
+
+BIGNUM *SSL_get_srp_N(SSL *_s);
+
+BIGNUM *SSL_get_srp_g(SSL *_s);
+
+char *SSL_get_srp_userinfo(SSL *_s);
+
+char *SSL_get_srp_username(SSL *_s);
+
+int SSL_set_srp_server_param(SSL *_s, const BIGNUM *_N, const BIGNUM *_g, BIGNUM *_sa, BIGNUM *_v, char *_info);
+
+int SSL_set_srp_server_param_pw(SSL *_s, const char *_user, const char *_pass, const char *_grp);
+
+int SSL_srp_server_param_with_username(SSL *_s, int *_ad);
 
 int SSL_get_ex_data_X509_STORE_CTX_idx(void);
 

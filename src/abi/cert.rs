@@ -231,15 +231,6 @@ pub unsafe extern "C" fn SSL_CTX_check_private_key(ctx: *const SSL_CTX) -> c_int
     })
 }
 
-#[export_name = "sslshim_SSL_CTX_add_client_CA"]
-pub unsafe extern "C" fn SSL_CTX_add_client_CA(ctx: *mut SSL_CTX, _x: *mut X509) -> c_int {
-    guard(c"SSL_CTX_add_client_CA", 0, || {
-        deref!(c"SSL_CTX_add_client_CA", ctx, 0);
-        super::unimplemented(c"SSL_CTX_add_client_CA", "SSL_CTX_add_client_CA");
-        0
-    })
-}
-
 /// The certificate an `SSL` presents: its context's (not a new reference).
 #[export_name = "sslshim_SSL_get_certificate"]
 pub unsafe extern "C" fn SSL_get_certificate(s: *const SSL) -> *mut X509 {

@@ -461,33 +461,3 @@ pub unsafe extern "C" fn SSL_CTX_set_post_handshake_auth(ctx: *mut SSL_CTX, val:
         }
     })
 }
-
-#[export_name = "sslshim_SSL_CTX_set_srp_username"]
-pub unsafe extern "C" fn SSL_CTX_set_srp_username(
-    ctx: *mut SSL_CTX,
-    _name: *mut libc::c_char,
-) -> c_int {
-    guard(c"SSL_CTX_set_srp_username", 0, || {
-        deref!(c"SSL_CTX_set_srp_username", ctx, 0);
-        super::unimplemented(
-            c"SSL_CTX_set_srp_username",
-            "SSL_CTX_set_srp_username (SRP)",
-        );
-        0
-    })
-}
-
-#[export_name = "sslshim_SSL_CTX_set_srp_password"]
-pub unsafe extern "C" fn SSL_CTX_set_srp_password(
-    ctx: *mut SSL_CTX,
-    _pw: *mut libc::c_char,
-) -> c_int {
-    guard(c"SSL_CTX_set_srp_password", 0, || {
-        deref!(c"SSL_CTX_set_srp_password", ctx, 0);
-        super::unimplemented(
-            c"SSL_CTX_set_srp_password",
-            "SSL_CTX_set_srp_password (SRP)",
-        );
-        0
-    })
-}

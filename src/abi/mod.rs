@@ -28,6 +28,7 @@ pub mod session;
 pub mod session_ctx;
 pub mod shutdown;
 pub mod state;
+pub mod unimplemented;
 pub mod verify;
 
 /// `ERR_R_INTERNAL_ERROR`: what a caller sees if the library itself failed.
