@@ -5,9 +5,10 @@ SHELL := /bin/bash
 LIB := target/release/libssl.so.3
 CARGO ?= cargo
 # Debian packages the tests and the demo use, installed when missing.
-DEBS := libssl-dev openssl curl gcc make pkg-config
+DEBS := libssl-dev openssl curl gcc make pkg-config iproute2 procps python3 \
+  nginx-light haproxy socat stunnel4
 
-.PHONY: all build deps demo test cargo-test ctests bench clean
+.PHONY: all build deps demo test cargo-test ctests programs bench clean
 
 all: build
 
@@ -39,6 +40,10 @@ test: build cargo-test
 	bash tests/artifact.sh
 	bash tests/compat.sh
 	bash ctests/run.sh
+	bash tests/programs/run.sh
+
+programs: build
+	bash tests/programs/run.sh
 
 bench: build
 	bash bench/run.sh
