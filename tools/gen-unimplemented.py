@@ -18,6 +18,9 @@ import clang.cindex as ci
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "src/abi/unimplemented")
+COMPAT = os.path.join(ROOT, "docs/compat.md")
+USED_BY = [("curl", "libcurl"), ("haproxy", "haproxy"), ("nginx", "nginx"),
+           ("python", "python3-ssl"), ("socat", "socat"), ("stunnel", "stunnel4")]
 EXPORTS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests/data/libssl-exports.txt")
 
 # Our own Rust types, by the C typedef name; each lives in this module of src/abi.
@@ -85,6 +88,47 @@ fn absent<T>(func: &'static CStr, fail: T) -> T {{
     fail
 }}
 """
+
+
+# Each family's heading in docs/compat.md, and why it fails, where one reason covers all.
+FAMILY_DOCS = {
+    "bio": ("SSL BIOs", "the SSL BIO filter is not implemented"),
+    "ca_names": ("CA name lists", ""),
+    "certs": ("Certificates and keys", ""),
+    "ciphers": ("Ciphers", ""),
+    "comp": ("Compression", ""),
+    "conf": ("SSL_CONF", "`SSL_CONF` commands are not implemented"),
+    "ct": ("Certificate Transparency", "Certificate Transparency is not implemented"),
+    "dane": ("DANE", "DANE is not implemented"),
+    "dtls": ("DTLS and SRTP", "rustls has no DTLS"),
+    "early_data": ("Early data", "early data (0-RTT) is not implemented"),
+    "extensions": ("Extensions and ClientHello", ""),
+    "methods": ("Methods", ""),
+    "misc": ("Other", ""),
+    "psk": ("PSK", "external PSKs are not implemented"),
+    "sessions": ("Sessions", ""),
+    "srp": ("SRP", "rustls has no SRP"),
+}
+BEGIN = "<!-- tools/gen-unimplemented.py writes from here -->"
+END = "<!-- to here -->"
+
+
+def write_compat(by_family):
+    """Rewrites docs/compat.md's section on the unimplemented functions."""
+    users = {}
+    for prog, f in USED_BY:
+        for fn in open(os.path.join(ROOT, f"tests/data/used-by/{f}.txt")).read().split():
+            users.setdefault(fn, []).append(prog)
+    out = [BEGIN]
+    for fam, names in sorted(by_family.items()):
+        title, why = FAMILY_DOCS[fam]
+        out += ["", f"### {title}", "", "| function | state | used by | notes |", "|---|---|---|---|"]
+        for n in sorted(names):
+            out.append(f"| `{n}` | fails cleanly | {', '.join(users.get(n, []))} | {why} |")
+    out += ["", END]
+    text = open(COMPAT).read()
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    open(COMPAT, "w").write(text[:start] + "\n".join(out) + text[end:])
 
 
 def family(name):
@@ -203,6 +247,7 @@ def main():
             decls[c.spelling] = c
     mapper = Mapper(record_names(tu))
     by_family = {}
+    names_by_family = {}
     for name in sorted(set(wanted) - done):
         c = decls[name]
         m = Mapper(mapper.records)
@@ -219,6 +264,7 @@ def main():
         body = f"    absent(c\"{name}\", {fail or '()'})"
         item = f"#[export_name = \"sslshim_{name}\"]\n{sig} {{\n{body}\n}}\n"
         by_family.setdefault(family(name), []).append((item, m.used, ret))
+        names_by_family.setdefault(family(name), []).append(name)
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
         os.remove(os.path.join(OUT, f))
@@ -259,6 +305,7 @@ def main():
                 f"pub type {n} = libc::c_uint;" if n == "OSSL_HANDSHAKE_STATE" else f"pub enum {n} {{}}"
                 for n in local),
             mods="\n".join(f"pub mod {m};" for m in mods)))
+    write_compat(names_by_family)
     subprocess.run(["rustfmt", "--edition", "2021", os.path.join(OUT, "mod.rs")], check=True)
     print(f"{sum(len(v) for v in by_family.values())} placeholders in {len(mods)} files")
 
