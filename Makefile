@@ -39,6 +39,7 @@ ctests: build
 test: build cargo-test
 	bash tests/artifact.sh
 	bash tests/compat.sh
+	bash tests/misuse/run.sh
 	bash ctests/run.sh
 	bash tests/programs/run.sh
 

@@ -11,9 +11,9 @@ use openssl_sys::BIO;
 use super::context::SSL_CTX;
 use super::{deref, guard};
 use crate::bridge::bio::{Bio, BioIo};
-use crate::bridge::err;
 use crate::bridge::ffi::{self, CryptoExData};
 use crate::bridge::x509::CertStack;
+use crate::bridge::{err, ex_data};
 use crate::core::connection::{Connection, Role};
 use crate::core::error::{Error, Reason};
 
@@ -331,7 +331,7 @@ pub unsafe extern "C" fn SSL_get_wfd(s: *const SSL) -> c_int {
 pub unsafe extern "C" fn SSL_set_ex_data(s: *mut SSL, idx: c_int, data: *mut c_void) -> c_int {
     guard(c"SSL_set_ex_data", 0, || {
         let ssl = deref!(c"SSL_set_ex_data", s, 0);
-        unsafe { ffi::CRYPTO_set_ex_data(&mut ssl.ex_data, idx, data) }
+        unsafe { ex_data::set(&mut ssl.ex_data, idx, data, c"SSL_set_ex_data") }
     })
 }
 

@@ -9,10 +9,10 @@ use openssl_sys::X509_STORE;
 use rustls::{ClientConfig, ServerConfig};
 
 use super::{deref, guard};
-use crate::bridge::err;
 use crate::bridge::ffi::{self, CryptoExData};
 use crate::bridge::verify::VerifyParam;
 use crate::bridge::x509::{Cert, PKey, Password, Store};
+use crate::bridge::{err, ex_data};
 use crate::core::context::{Context, Method, Variant};
 use crate::core::error::Reason;
 
@@ -290,7 +290,7 @@ pub unsafe extern "C" fn SSL_CTX_set_ex_data(
     guard(c"SSL_CTX_set_ex_data", 0, || {
         let ctx = deref!(c"SSL_CTX_set_ex_data", ctx, 0);
         let mut ad = ctx.ex_data.lock().unwrap_or_else(|e| e.into_inner());
-        unsafe { ffi::CRYPTO_set_ex_data(&mut *ad, idx, data) }
+        unsafe { ex_data::set(&mut ad, idx, data, c"SSL_CTX_set_ex_data") }
     })
 }
 

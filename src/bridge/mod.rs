@@ -4,6 +4,7 @@
 pub mod bio;
 pub mod chain;
 pub mod err;
+pub mod ex_data;
 pub mod ffi;
 pub mod verify;
 pub mod x509;

@@ -41,6 +41,8 @@ impl Reason {
     pub const CALLBACK_FAILED: Reason = Reason(234);
     /// `ERR_R_PASSED_NULL_PARAMETER`: a common reason, flagged fatal and common as OpenSSL does.
     pub const PASSED_NULL_PARAMETER: Reason = Reason(258 | (0x3 << 18));
+    /// `ERR_R_PASSED_INVALID_ARGUMENT`.
+    pub const PASSED_INVALID_ARGUMENT: Reason = Reason(262 | (0x2 << 18));
     /// OpenSSL numbers the reasons for a received alert as 1000 + the alert.
     pub const ALERT_OFFSET: u32 = 1000;
 
