@@ -32,6 +32,7 @@ demo: build
 
 cargo-test: deps
 	$(CARGO) test --release
+	$(CARGO) test --release --features fault-injection --test panic_boundary
 
 ctests: build
 	bash ctests/run.sh

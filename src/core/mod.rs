@@ -4,6 +4,7 @@ pub mod cipher;
 pub mod connection;
 pub mod context;
 pub mod error;
+pub mod fault;
 pub mod options;
 mod reason_table;
 pub mod record_reader;

@@ -19,6 +19,7 @@ impl Connection {
         buf: &mut [u8],
         peek: bool,
     ) -> Result<usize, Error> {
+        crate::core::fault::point("read");
         if self.role == Role::Unset {
             return Err(Reason::UNINITIALIZED.into());
         }

@@ -30,6 +30,7 @@ impl Connection {
         buf: &[u8],
         addr: usize,
     ) -> Result<usize, Error> {
+        crate::core::fault::point("write");
         self.check_writable()?;
         self.rwstate = RwState::Nothing;
         if let Err(e) = self.write.check_length(buf.len()) {
