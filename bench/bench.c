@@ -17,6 +17,8 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +45,13 @@
 #define WARMUP_FRACTION 0.2
 /* Loop passes without progress before a transfer counts as stuck. */
 #define STALL_LIMIT 1000
+/* Connected pairs held at once for the heap figures: enough that one
+ * pair's share is not lost in the allocator's rounding. */
+#define HEAP_PAIRS 100
+/* The many-connection figure: one thread per core, each round-robin over
+ * its own pairs; the contexts are shared by all. */
+#define THREADS 2
+#define THREAD_PAIRS 8
 
 static unsigned char *pattern;
 
@@ -305,12 +314,202 @@ static double fig_small(const contexts *ctx, double seconds) {
     return v;
 }
 
+/* Full handshakes per second: fresh SSL objects each time, the contexts
+ * shared, the server's tickets read by the client as in connect_pair. */
+static double fig_handshakes(const contexts *ctx, double seconds) {
+    double end = now() + seconds * WARMUP_FRACTION;
+    do {
+        pair p = connect_pair(ctx);
+        free_pair(&p);
+    } while (now() < end);
+    long n = 0;
+    double start = now();
+    end = start + seconds;
+    do {
+        pair p = connect_pair(ctx);
+        free_pair(&p);
+        n++;
+    } while (now() < end);
+    return n / (now() - start);
+}
+
+/* Bytes the allocator has handed out: its arenas plus the blocks it
+ * mapped on their own (the BIO pairs' buffers are large enough for that). */
+static double heap_in_use(void) {
+    struct mallinfo2 m = mallinfo2();
+    return (double)m.uordblks + (double)m.hblkhd;
+}
+
+static struct {
+    int done;
+    double pair_kib;
+    double after_free_pct;
+} heap;
+
+/*
+ * HEAP_PAIRS connected, idle client+server pairs held at once. What BIO
+ * pairs alone take, measured the same way, is subtracted, so the figure is
+ * the libraries' own: SSL objects, their buffers and keys. One pair made and
+ * freed first keeps what a context builds once (configurations, caches) out
+ * of the per-pair figure. After every pair is freed the heap must be back
+ * where it started; the second figure is that end as a percentage of it.
+ */
+static void measure_heap(const contexts *ctx) {
+    if (heap.done)
+        return;
+    static pair pairs[HEAP_PAIRS];
+    static BIO *bios[2 * HEAP_PAIRS];
+    pair warm = connect_pair(ctx);
+    free_pair(&warm);
+
+    double start = heap_in_use();
+    for (int i = 0; i < HEAP_PAIRS; i++)
+        if (BIO_new_bio_pair(&bios[2 * i], PAIR_BUF, &bios[2 * i + 1], PAIR_BUF) != 1)
+            die("BIO_new_bio_pair", NULL, 0);
+    double bio_pairs = heap_in_use() - start;
+    for (int i = 0; i < 2 * HEAP_PAIRS; i++)
+        BIO_free(bios[i]);
+
+    double base = heap_in_use();
+    for (int i = 0; i < HEAP_PAIRS; i++)
+        pairs[i] = connect_pair(ctx);
+    double connected = heap_in_use() - base;
+    for (int i = 0; i < HEAP_PAIRS; i++)
+        free_pair(&pairs[i]);
+    double end = heap_in_use();
+
+    heap.pair_kib = (connected - bio_pairs) / HEAP_PAIRS / 1024.0;
+    heap.after_free_pct = 100.0 * end / start;
+    heap.done = 1;
+}
+
+/* KiB of heap per connected idle client+server pair. */
+static double fig_heap_pair(const contexts *ctx, double seconds) {
+    (void)seconds;
+    measure_heap(ctx);
+    return heap.pair_kib;
+}
+
+/* The heap after the pairs above were freed, in % of the heap before. */
+static double fig_heap_after(const contexts *ctx, double seconds) {
+    (void)seconds;
+    measure_heap(ctx);
+    return heap.after_free_pct;
+}
+
+typedef struct {
+    pair p;
+    uint64_t sent, received;
+    int in_flight;
+} stream;
+
+/* One turn of a bulk stream: the client writes 16 KiB records until the
+ * pair is full (a blocked write is repeated with the same arguments next
+ * turn), then the server reads all there is. Once time is up (`more` = 0)
+ * only a blocked write is finished. Returns the bytes read. */
+static size_t bulk_turn(stream *s, unsigned char *buf, int more) {
+    while (more || s->in_flight) {
+        int r = SSL_write(s->p.client, pattern + s->sent % PATTERN, BULK_WRITE);
+        if (r <= 0) {
+            if (!blocked(s->p.client, r))
+                die("SSL_write (client)", s->p.client, r);
+            s->in_flight = 1;
+            break;
+        }
+        if (r != BULK_WRITE)
+            die("SSL_write (client, short)", s->p.client, r);
+        s->in_flight = 0;
+        s->sent += r;
+    }
+    return drain(s->p.server, buf, &s->received);
+}
+
+typedef struct {
+    const contexts *ctx;
+    double seconds;
+    pthread_barrier_t *ready;
+    uint64_t bytes;
+    double elapsed;
+} worker;
+
+/* Runs `seconds` of turns over the streams; returns the bytes read. A
+ * write still in flight at the end is finished, as SSL_write(3) requires. */
+static uint64_t turns(stream *s, int n, unsigned char *buf, double seconds) {
+    uint64_t got = 0;
+    double end = now() + seconds;
+    int idle = 0;
+    for (;;) {
+        int busy = 0;
+        size_t progress = 0;
+        for (int i = 0; i < n; i++) {
+            if (now() >= end && !s[i].in_flight && s[i].received == s[i].sent)
+                continue;
+            busy = 1;
+            size_t r = bulk_turn(&s[i], buf, now() < end);
+            got += r;
+            progress += r;
+        }
+        if (!busy)
+            return got;
+        if (progress)
+            idle = 0;
+        else if (++idle > STALL_LIMIT)
+            die_msg("bulk streams stalled");
+    }
+}
+
+static void *worker_main(void *arg) {
+    worker *w = arg;
+    stream s[THREAD_PAIRS];
+    unsigned char *buf = malloc(READ_BUF);
+    if (!buf)
+        die_msg("out of memory");
+    for (int i = 0; i < THREAD_PAIRS; i++)
+        s[i] = (stream){connect_pair(w->ctx), 0, 0, 0};
+    turns(s, THREAD_PAIRS, buf, w->seconds * WARMUP_FRACTION);
+    pthread_barrier_wait(w->ready);
+    double start = now();
+    w->bytes = turns(s, THREAD_PAIRS, buf, w->seconds);
+    w->elapsed = now() - start;
+    for (int i = 0; i < THREAD_PAIRS; i++)
+        free_pair(&s[i].p);
+    free(buf);
+    return NULL;
+}
+
+/* MiB/s over THREADS threads at once, each with THREAD_PAIRS bulk streams
+ * sharing the two contexts: the libraries' cost with both cores busy. */
+static double fig_threads(const contexts *ctx, double seconds) {
+    pthread_t t[THREADS];
+    worker w[THREADS];
+    pthread_barrier_t ready;
+    pthread_barrier_init(&ready, NULL, THREADS);
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (worker){ctx, seconds, &ready, 0, 0};
+        if (pthread_create(&t[i], NULL, worker_main, &w[i]) != 0)
+            die_msg("pthread_create failed");
+    }
+    double bytes = 0, elapsed = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        bytes += w[i].bytes;
+        if (w[i].elapsed > elapsed)
+            elapsed = w[i].elapsed;
+    }
+    pthread_barrier_destroy(&ready);
+    return bytes / elapsed / (1024.0 * 1024.0);
+}
+
 static const struct {
     const char *name;
     double (*run)(const contexts *, double);
 } figures[] = {
     {"bulk_mib_s", fig_bulk},
     {"small_writes_s", fig_small},
+    {"handshakes_s", fig_handshakes},
+    {"heap_pair_kib", fig_heap_pair},
+    {"heap_after_free_pct", fig_heap_after},
+    {"threads_mib_s", fig_threads},
 };
 #define NFIGURES (sizeof figures / sizeof *figures)
 
