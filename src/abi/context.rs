@@ -58,6 +58,10 @@ pub(crate) struct CtxInner {
     store_seen: Option<usize>,
     pub cert: Option<Cert>,
     pub extra_chain: Vec<Cert>,
+    /// `SSL_CTX_set0_chain`: the certificate's own chain. Once set, even
+    /// empty, OpenSSL sends it in place of the extra chain certificates and
+    /// builds none from the store.
+    pub chain: Option<Vec<Cert>>,
     pub key: Option<PKey>,
     /// Certificates and keys of the other key types (OpenSSL's other slots).
     pub other_slots: Vec<super::cert::Slot>,
@@ -87,7 +91,7 @@ impl CtxInner {
         // X509_verify_cert finds its certificates by subject, as in OpenSSL.
         self.core.set_roots(&self.store.certificates());
         self.store_seen = Some(len);
-        if self.extra_chain.is_empty() && self.cert.is_some() {
+        if self.extra_chain.is_empty() && self.chain.is_none() && self.cert.is_some() {
             self.certificates_changed();
         }
     }
@@ -112,7 +116,9 @@ impl CtxInner {
     pub fn certificates_changed(&mut self) {
         let mut chain: Vec<_> = self.cert.iter().filter_map(Cert::to_der).collect();
         if let Some(leaf) = self.cert.as_ref().filter(|_| !chain.is_empty()) {
-            if !self.extra_chain.is_empty() {
+            if let Some(own) = &self.chain {
+                chain.extend(own.iter().filter_map(Cert::to_der));
+            } else if !self.extra_chain.is_empty() {
                 chain.extend(self.extra_chain.iter().filter_map(Cert::to_der));
             } else if self.core.mode & NO_AUTO_CHAIN == 0 {
                 let issuers = crate::bridge::chain::auto_chain(&self.store, leaf);
@@ -180,6 +186,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 store_seen: None,
                 cert: None,
                 extra_chain: Vec::new(),
+                chain: None,
                 key: None,
                 other_slots: Vec::new(),
                 password: Password {

@@ -29,6 +29,7 @@ const SET_TLSEXT_HOSTNAME: c_int = 55;
 const SET_TLSEXT_SERVERNAME_ARG: c_int = 54;
 const EXTRA_CHAIN_CERT: c_int = 14;
 const CLEAR_EXTRA_CHAIN_CERTS: c_int = 83;
+const CHAIN: c_int = 88;
 const GET_RI_SUPPORT: c_int = 76;
 const SET_MSG_CALLBACK_ARG: c_int = 16;
 const SET_MIN_PROTO_VERSION: c_int = 123;
@@ -131,6 +132,13 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(
             }
             // The message callback is never called, so its argument is moot.
             SET_MSG_CALLBACK_ARG => 1,
+            CHAIN => {
+                // larg 0 is SSL_CTX_set0_chain (the stack is given), 1 set1.
+                c.chain = (!parg.is_null())
+                    .then(|| unsafe { crate::bridge::x509::stack_certs(parg as _, larg == 0) });
+                c.certificates_changed();
+                1
+            }
             CLEAR_EXTRA_CHAIN_CERTS => {
                 c.extra_chain.clear();
                 c.certificates_changed();

@@ -76,6 +76,7 @@ extern "C" {
     pub fn OPENSSL_sk_num(st: *const OPENSSL_STACK) -> c_int;
     pub fn OPENSSL_sk_value(st: *const OPENSSL_STACK, i: c_int) -> *mut c_void;
     pub fn OPENSSL_sk_new_null() -> *mut OPENSSL_STACK;
+    pub fn OPENSSL_sk_free(st: *mut OPENSSL_STACK);
     pub fn OPENSSL_sk_push(st: *mut OPENSSL_STACK, data: *const c_void) -> c_int;
     pub fn OPENSSL_sk_pop_free(
         st: *mut OPENSSL_STACK,

@@ -322,6 +322,33 @@ impl CertStack {
     }
 }
 
+/// The certificates of an application's `STACK_OF(X509)`. With `adopt` the
+/// stack and its references become ours (OpenSSL's `set0`); otherwise each
+/// certificate gains a reference and the stack stays the caller's (`set1`).
+///
+/// # Safety
+/// `st` is NULL or a live `STACK_OF(X509)`.
+pub unsafe fn stack_certs(st: *mut OPENSSL_STACK, adopt: bool) -> Vec<Cert> {
+    if st.is_null() {
+        return Vec::new();
+    }
+    let n = unsafe { ffi::OPENSSL_sk_num(st) }.max(0);
+    let certs = (0..n)
+        .filter_map(|i| {
+            let x = unsafe { ffi::OPENSSL_sk_value(st, i) } as *mut X509;
+            if adopt {
+                unsafe { Cert::adopt(x) }
+            } else {
+                unsafe { Cert::share(x) }
+            }
+        })
+        .collect();
+    if adopt {
+        unsafe { ffi::OPENSSL_sk_free(st) };
+    }
+    certs
+}
+
 impl Drop for CertStack {
     fn drop(&mut self) {
         unsafe { ffi::OPENSSL_sk_pop_free(self.0, Some(free_x509)) }
