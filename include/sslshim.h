@@ -9,6 +9,12 @@
 extern "C" {
 #endif // __cplusplus
 
+int SSL_waiting_for_async(SSL *s);
+
+int SSL_get_all_async_fds(SSL *s, int *_fds, size_t *_numfds);
+
+int SSL_get_changed_async_fds(SSL *s, int *_addfd, size_t *_numaddfds, int *_delfd, size_t *_numdelfds);
+
 int SSL_CTX_use_certificate_file(SSL_CTX *ctx, const char *file, int filetype);
 
 int SSL_CTX_use_certificate_chain_file(SSL_CTX *ctx, const char *file);
@@ -226,6 +232,13 @@ int SSL_want(const SSL *s);
 int SSL_key_update(SSL *s, int updatetype);
 
 int SSL_get_key_update_type(const SSL *s);
+
+/**
+ * rustls never renegotiates and `SSL_renegotiate` fails, so no
+ * renegotiation is ever pending; a TLS 1.3 key update is not one either,
+ * as in OpenSSL.
+ */
+int SSL_renegotiate_pending(const SSL *s);
 
 uint64_t SSL_set_options(SSL *s, uint64_t op);
 
@@ -742,11 +755,7 @@ X509_VERIFY_PARAM *SSL_get0_param(SSL *_ssl);
 
 void *SSL_get0_security_ex_data(const SSL *_s);
 
-int SSL_get_all_async_fds(SSL *_s, int *_fds, uintptr_t *_numfds);
-
 int SSL_get_async_status(SSL *_s, int *_status);
-
-int SSL_get_changed_async_fds(SSL *_s, int *_addfd, uintptr_t *_numaddfds, int *_delfd, uintptr_t *_numdelfds);
 
 uintptr_t SSL_get_client_random(const SSL *_ssl, unsigned char *_out, uintptr_t _outlen);
 
@@ -787,8 +796,6 @@ const char *SSL_group_to_name(SSL *_s, int _id);
 int SSL_renegotiate(SSL *_s);
 
 int SSL_renegotiate_abbreviated(SSL *_s);
-
-int SSL_renegotiate_pending(const SSL *_s);
 
 const char *SSL_rstate_string(const SSL *_s);
 
@@ -845,8 +852,6 @@ const struct openssl_ssl_test_functions *SSL_test_functions(void);
 void SSL_trace(int _write_p, int _version, int _content_type, const void *_buf, uintptr_t _len, SSL *_ssl, void *_arg);
 
 int SSL_verify_client_post_handshake(SSL *_s);
-
-int SSL_waiting_for_async(SSL *_s);
 
 void SSL_CTX_set_psk_client_callback(SSL_CTX *_ctx, unsigned int (*_cb)(SSL*, const char*, char*, unsigned int, unsigned char*, unsigned int));
 

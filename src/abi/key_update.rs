@@ -39,3 +39,14 @@ pub unsafe extern "C" fn SSL_get_key_update_type(s: *const SSL) -> c_int {
         }
     })
 }
+
+/// rustls never renegotiates and `SSL_renegotiate` fails, so no
+/// renegotiation is ever pending; a TLS 1.3 key update is not one either,
+/// as in OpenSSL.
+#[export_name = "sslshim_SSL_renegotiate_pending"]
+pub unsafe extern "C" fn SSL_renegotiate_pending(s: *const SSL) -> c_int {
+    guard(c"SSL_renegotiate_pending", 0, || {
+        deref!(c"SSL_renegotiate_pending", s as *mut SSL, 0);
+        0
+    })
+}

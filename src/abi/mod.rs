@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use crate::bridge::err;
 use crate::core::error::Reason;
 
+pub mod async_fds;
 pub mod cert;
 pub mod cipher;
 pub mod cipher_nid;

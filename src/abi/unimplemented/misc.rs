@@ -368,29 +368,9 @@ pub unsafe extern "C" fn SSL_get0_security_ex_data(_s: *const SSL) -> *mut c_voi
     absent(c"SSL_get0_security_ex_data", ptr::null_mut())
 }
 
-#[export_name = "sslshim_SSL_get_all_async_fds"]
-pub unsafe extern "C" fn SSL_get_all_async_fds(
-    _s: *mut SSL,
-    _fds: *mut c_int,
-    _numfds: *mut usize,
-) -> c_int {
-    absent(c"SSL_get_all_async_fds", 0)
-}
-
 #[export_name = "sslshim_SSL_get_async_status"]
 pub unsafe extern "C" fn SSL_get_async_status(_s: *mut SSL, _status: *mut c_int) -> c_int {
     absent(c"SSL_get_async_status", 0)
-}
-
-#[export_name = "sslshim_SSL_get_changed_async_fds"]
-pub unsafe extern "C" fn SSL_get_changed_async_fds(
-    _s: *mut SSL,
-    _addfd: *mut c_int,
-    _numaddfds: *mut usize,
-    _delfd: *mut c_int,
-    _numdelfds: *mut usize,
-) -> c_int {
-    absent(c"SSL_get_changed_async_fds", 0)
 }
 
 #[export_name = "sslshim_SSL_get_client_random"]
@@ -542,11 +522,6 @@ pub unsafe extern "C" fn SSL_renegotiate(_s: *mut SSL) -> c_int {
 #[export_name = "sslshim_SSL_renegotiate_abbreviated"]
 pub unsafe extern "C" fn SSL_renegotiate_abbreviated(_s: *mut SSL) -> c_int {
     absent(c"SSL_renegotiate_abbreviated", 0)
-}
-
-#[export_name = "sslshim_SSL_renegotiate_pending"]
-pub unsafe extern "C" fn SSL_renegotiate_pending(_s: *const SSL) -> c_int {
-    absent(c"SSL_renegotiate_pending", 0)
 }
 
 #[export_name = "sslshim_SSL_rstate_string"]
@@ -731,9 +706,4 @@ pub unsafe extern "C" fn SSL_trace(
 #[export_name = "sslshim_SSL_verify_client_post_handshake"]
 pub unsafe extern "C" fn SSL_verify_client_post_handshake(_s: *mut SSL) -> c_int {
     absent(c"SSL_verify_client_post_handshake", 0)
-}
-
-#[export_name = "sslshim_SSL_waiting_for_async"]
-pub unsafe extern "C" fn SSL_waiting_for_async(_s: *mut SSL) -> c_int {
-    absent(c"SSL_waiting_for_async", 0)
 }
