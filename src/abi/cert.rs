@@ -28,6 +28,7 @@ pub(crate) struct Slot {
     kind: c_int,
     cert: Option<Cert>,
     key: Option<PKey>,
+    chain: Option<Vec<Cert>>,
 }
 
 /// Makes the slot of key type `kind` current, so that a key of another type
@@ -47,12 +48,14 @@ fn select_slot(c: &mut CtxInner, kind: c_int) {
             kind,
             cert: None,
             key: None,
+            chain: None,
         },
     };
     c.other_slots.push(Slot {
         kind: current,
         cert: std::mem::replace(&mut c.cert, next.cert),
         key: std::mem::replace(&mut c.key, next.key),
+        chain: std::mem::replace(&mut c.chain, next.chain),
     });
 }
 

@@ -58,10 +58,11 @@ pub(crate) struct CtxInner {
     store_seen: Option<usize>,
     pub cert: Option<Cert>,
     pub extra_chain: Vec<Cert>,
-    /// `SSL_CTX_set0_chain`: the certificate's own chain. Once set, even
-    /// empty, OpenSSL sends it in place of the extra chain certificates and
-    /// builds none from the store.
+    /// `SSL_CTX_set0_chain`: the current certificate's own chain, which
+    /// takes the place of the extra chain certificates when set.
     pub chain: Option<Vec<Cert>>,
+    /// What `SSL_CTX_get0_chain_certs` last handed out, owned here.
+    pub chain_stack: Option<crate::bridge::x509::CertStack>,
     pub key: Option<PKey>,
     /// Certificates and keys of the other key types (OpenSSL's other slots).
     pub other_slots: Vec<super::cert::Slot>,
@@ -76,6 +77,7 @@ pub(crate) struct CtxInner {
     pub hello: super::hello::HelloCallbacks,
     pub keylog: KeylogCallback,
     pub new_session_cb: super::session_ctx::NewSessionCb,
+    pub info_cb: super::info::InfoCb,
 }
 
 impl CtxInner {
@@ -114,6 +116,7 @@ impl CtxInner {
 
     /// Hands the certificate, its chain and the key to the core as DER.
     pub fn certificates_changed(&mut self) {
+        self.chain_stack = None;
         let mut chain: Vec<_> = self.cert.iter().filter_map(Cert::to_der).collect();
         if let Some(leaf) = self.cert.as_ref().filter(|_| !chain.is_empty()) {
             if let Some(own) = &self.chain {
@@ -187,6 +190,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 cert: None,
                 extra_chain: Vec::new(),
                 chain: None,
+                chain_stack: None,
                 key: None,
                 other_slots: Vec::new(),
                 password: Password {
@@ -201,6 +205,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 hello: Default::default(),
                 keylog: None,
                 new_session_cb: None,
+                info_cb: None,
             }),
             ex_data: Mutex::new(CryptoExData {
                 ctx: std::ptr::null_mut(),

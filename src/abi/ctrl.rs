@@ -6,13 +6,13 @@
 use std::ffi::c_void;
 
 use libc::{c_int, c_long};
-use openssl_sys::X509;
+use openssl_sys::{OPENSSL_STACK, X509};
 
 use super::connection::SSL;
 use super::context::SSL_CTX;
 use super::{deref, guard};
 use crate::bridge::err;
-use crate::bridge::x509::Cert;
+use crate::bridge::x509::{self, Cert, CertStack};
 use crate::core::context::{mode, version_bound};
 use crate::core::error::Reason;
 
@@ -29,8 +29,10 @@ const SET_TLSEXT_HOSTNAME: c_int = 55;
 const SET_TLSEXT_SERVERNAME_ARG: c_int = 54;
 const EXTRA_CHAIN_CERT: c_int = 14;
 const CLEAR_EXTRA_CHAIN_CERTS: c_int = 83;
-const CHAIN: c_int = 88;
 const GET_RI_SUPPORT: c_int = 76;
+const CHAIN: c_int = 88;
+const CHAIN_CERT: c_int = 89;
+const GET_CHAIN_CERTS: c_int = 115;
 const SET_MSG_CALLBACK_ARG: c_int = 16;
 const SET_MIN_PROTO_VERSION: c_int = 123;
 const SET_MAX_PROTO_VERSION: c_int = 124;
@@ -133,10 +135,37 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(
             // The message callback is never called, so its argument is moot.
             SET_MSG_CALLBACK_ARG => 1,
             CHAIN => {
-                // larg 0 is SSL_CTX_set0_chain (the stack is given), 1 set1.
-                c.chain = (!parg.is_null())
-                    .then(|| unsafe { crate::bridge::x509::stack_certs(parg as _, larg == 0) });
+                let certs = unsafe { x509::stack_certs(parg as *mut OPENSSL_STACK, larg == 0) };
+                c.chain = (!parg.is_null()).then_some(certs);
                 c.certificates_changed();
+                1
+            }
+            CHAIN_CERT => {
+                let x = parg as *mut X509;
+                let cert = if larg == 0 {
+                    unsafe { Cert::adopt(x) }
+                } else {
+                    unsafe { Cert::share(x) }
+                };
+                let Some(cert) = cert else {
+                    return 0;
+                };
+                c.chain.get_or_insert_with(Vec::new).push(cert);
+                c.certificates_changed();
+                1
+            }
+            GET_CHAIN_CERTS => {
+                // The stack stays the context's, as OpenSSL's get0 does.
+                if c.chain_stack.is_none() {
+                    c.chain_stack = c.chain.as_deref().and_then(CertStack::from_certs);
+                }
+                let p = c
+                    .chain_stack
+                    .as_ref()
+                    .map_or(std::ptr::null_mut(), CertStack::as_ptr);
+                if !parg.is_null() {
+                    unsafe { *(parg as *mut *mut OPENSSL_STACK) = p };
+                }
                 1
             }
             CLEAR_EXTRA_CHAIN_CERTS => {

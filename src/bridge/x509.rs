@@ -317,6 +317,18 @@ impl CertStack {
         Some(stack)
     }
 
+    pub fn from_certs(certs: &[Cert]) -> Option<CertStack> {
+        let st = unsafe { ffi::OPENSSL_sk_new_null() };
+        if st.is_null() {
+            return None;
+        }
+        let stack = CertStack(st);
+        for c in certs {
+            unsafe { ffi::OPENSSL_sk_push(st, c.clone().into_raw() as *const c_void) };
+        }
+        Some(stack)
+    }
+
     pub fn as_ptr(&self) -> *mut OPENSSL_STACK {
         self.0
     }
