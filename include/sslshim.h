@@ -62,8 +62,6 @@ uint32_t SSL_CIPHER_get_id(const SSL_CIPHER *c);
 
 void SSL_get0_alpn_selected(const SSL *s, const uint8_t **data, unsigned int *len);
 
-const char *SSL_alert_desc_string_long(int value);
-
 int SSL_CIPHER_get_cipher_nid(const SSL_CIPHER *c);
 
 /**
@@ -195,6 +193,31 @@ int SSL_get_servername_type(const SSL *s);
  * another name.
  */
 SSL_CTX *SSL_set_SSL_CTX(SSL *s, SSL_CTX *ctx);
+
+void SSL_CTX_set_info_callback(SSL_CTX *ctx, InfoCb cb);
+
+InfoCb SSL_CTX_get_info_callback(SSL_CTX *ctx);
+
+void SSL_set_info_callback(SSL *s, InfoCb cb);
+
+/**
+ * The connection's own callback only, as OpenSSL's getter returns.
+ */
+InfoCb SSL_get_info_callback(const SSL *s);
+
+unsigned int SSL_get_state(const SSL *s);
+
+const char *SSL_state_string(const SSL *s);
+
+const char *SSL_state_string_long(const SSL *s);
+
+const char *SSL_alert_type_string(int value);
+
+const char *SSL_alert_type_string_long(int value);
+
+const char *SSL_alert_desc_string(int value);
+
+const char *SSL_alert_desc_string_long(int value);
 
 int OPENSSL_init_ssl(uint64_t opts, const OPENSSL_INIT_SETTINGS *settings);
 
@@ -667,8 +690,6 @@ int (*SSL_CTX_get_default_passwd_cb(SSL_CTX *_ctx))(char*, int, int, void*);
 
 void *SSL_CTX_get_default_passwd_cb_userdata(SSL_CTX *_ctx);
 
-void (*SSL_CTX_get_info_callback(SSL_CTX *_ctx))(const SSL*, int, int);
-
 void *SSL_CTX_get_record_padding_callback_arg(const SSL_CTX *_ctx);
 
 int (*SSL_CTX_get_security_callback(const SSL_CTX *_ctx))(const SSL*, const SSL_CTX*, int, int, int, void*, void*);
@@ -701,8 +722,6 @@ int SSL_CTX_set_default_verify_file(SSL_CTX *_ctx);
 
 int SSL_CTX_set_default_verify_store(SSL_CTX *_ctx);
 
-void SSL_CTX_set_info_callback(SSL_CTX *_ctx, void (*_cb)(const SSL*, int, int));
-
 int SSL_CTX_set_purpose(SSL_CTX *_ctx, int _purpose);
 
 void SSL_CTX_set_record_padding_callback(SSL_CTX *_ctx, unsigned long (*_cb)(SSL*, int, unsigned long, void*));
@@ -728,12 +747,6 @@ int SSL_CTX_use_serverinfo_ex(SSL_CTX *_ctx, unsigned int _version, const unsign
 int SSL_CTX_use_serverinfo_file(SSL_CTX *_ctx, const char *_file);
 
 void SSL_add_ssl_module(void);
-
-const char *SSL_alert_desc_string(int _value);
-
-const char *SSL_alert_type_string(int _value);
-
-const char *SSL_alert_type_string_long(int _value);
 
 int SSL_alloc_buffers(SSL *_ssl);
 
@@ -767,8 +780,6 @@ long SSL_get_default_timeout(const SSL *_s);
 
 uintptr_t SSL_get_finished(const SSL *_s, void *_buf, uintptr_t _count);
 
-void (*SSL_get_info_callback(const SSL *_ssl))(const SSL*, int, int);
-
 uintptr_t SSL_get_peer_finished(const SSL *_s, void *_buf, uintptr_t _count);
 
 int SSL_get_peer_signature_type_nid(const SSL *_s, int *_pnid);
@@ -788,8 +799,6 @@ int SSL_get_shared_sigalgs(SSL *_s, int _idx, int *_psign, int *_phash, int *_ps
 int SSL_get_sigalgs(SSL *_s, int _idx, int *_psign, int *_phash, int *_psignandhash, unsigned char *_rsig, unsigned char *_rhash);
 
 int SSL_get_signature_type_nid(const SSL *_s, int *_pnid);
-
-OSSL_HANDSHAKE_STATE SSL_get_state(const SSL *_ssl);
 
 const char *SSL_group_to_name(SSL *_s, int _id);
 
@@ -821,8 +830,6 @@ void SSL_set_default_passwd_cb_userdata(SSL *_s, void *_u);
 
 void SSL_set_default_read_buffer_len(SSL *_s, uintptr_t _len);
 
-void SSL_set_info_callback(SSL *_ssl, void (*_cb)(const SSL*, int, int));
-
 void SSL_set_msg_callback(SSL *_ssl, void (*_cb)(int, int, int, const void*, unsigned long, SSL*, void*));
 
 void SSL_set_post_handshake_auth(SSL *_s, int _val);
@@ -840,10 +847,6 @@ void SSL_set_security_callback(SSL *_s, int (*_cb)(const SSL*, const SSL_CTX*, i
 void SSL_set_security_level(SSL *_s, int _level);
 
 int SSL_set_trust(SSL *_ssl, int _trust);
-
-const char *SSL_state_string(const SSL *_s);
-
-const char *SSL_state_string_long(const SSL *_s);
 
 int SSL_stateless(SSL *_s);
 

@@ -1,5 +1,5 @@
 //! `SSL_get_version(3)`, `SSL_get_current_cipher(3)`, `SSL_CIPHER_get_name(3)`,
-//! `SSL_get0_alpn_selected(3)`, `SSL_alert_desc_string_long(3)`.
+//! `SSL_get0_alpn_selected(3)`.
 
 use std::ffi::CStr;
 
@@ -96,49 +96,4 @@ pub unsafe extern "C" fn SSL_get0_alpn_selected(
             }
         }
     })
-}
-
-/// Descriptions of TLS alerts, by alert number: those OpenSSL 3.0 names.
-static ALERTS: &[(c_int, &CStr)] = &[
-    (0, c"close notify"),
-    (10, c"unexpected_message"),
-    (20, c"bad record mac"),
-    (21, c"decryption failed"),
-    (22, c"record overflow"),
-    (30, c"decompression failure"),
-    (40, c"handshake failure"),
-    (41, c"no certificate"),
-    (42, c"bad certificate"),
-    (43, c"unsupported certificate"),
-    (44, c"certificate revoked"),
-    (45, c"certificate expired"),
-    (46, c"certificate unknown"),
-    (47, c"illegal parameter"),
-    (48, c"unknown CA"),
-    (49, c"access denied"),
-    (50, c"decode error"),
-    (51, c"decrypt error"),
-    (60, c"export restriction"),
-    (70, c"protocol version"),
-    (71, c"insufficient security"),
-    (80, c"internal error"),
-    (90, c"user canceled"),
-    (100, c"no renegotiation"),
-    (110, c"unsupported extension"),
-    (111, c"certificate unobtainable"),
-    (112, c"unrecognized name"),
-    (113, c"bad certificate status response"),
-    (114, c"bad certificate hash value"),
-    (115, c"unknown PSK identity"),
-    (120, c"no application protocol"),
-];
-
-#[export_name = "sslshim_SSL_alert_desc_string_long"]
-pub extern "C" fn SSL_alert_desc_string_long(value: c_int) -> *const c_char {
-    let desc = value & 0xff;
-    ALERTS
-        .iter()
-        .find(|(n, _)| *n == desc)
-        .map_or(c"unknown", |(_, t)| t)
-        .as_ptr()
 }

@@ -29,6 +29,8 @@ pub struct SSL {
     pub(crate) verify: super::verify::VerifyState,
     /// Kept for `SSL_get_servername`, whose result the `SSL` owns.
     pub(crate) servername: Option<std::ffi::CString>,
+    /// `SSL_set_info_callback`: in place of the context's when set.
+    pub(crate) info_cb: super::info::InfoCb,
 }
 
 impl SSL {
@@ -126,6 +128,7 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             peer_chain: None,
             verify,
             servername: None,
+            info_cb: None,
         }));
         unsafe { super::verify::attach(ssl) };
         unsafe {

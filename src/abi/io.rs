@@ -24,6 +24,7 @@ fn run<T>(
     op: impl FnOnce(&mut Connection, &mut BioIo) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let _current = super::keylog::Current::enter(ssl);
+    let before = super::info::enter(ssl);
     let r = ssl
         .start_if_needed()
         .and_then(|()| super::hello::client_hello_step(ssl))
@@ -34,6 +35,7 @@ fn run<T>(
     if let Some(reason) = r.as_ref().err().and_then(|e| e.reason()) {
         err::push(reason, func);
     }
+    super::info::leave(ssl, before, if r.is_ok() { 1 } else { -1 });
     r
 }
 
@@ -239,7 +241,9 @@ pub unsafe extern "C" fn SSL_has_pending(s: *const SSL) -> c_int {
 pub unsafe extern "C" fn SSL_shutdown(s: *mut SSL) -> c_int {
     guard(c"SSL_shutdown", -1, || {
         let ssl = deref!(c"SSL_shutdown", s, -1);
+        let flags = ssl.conn.shutdown_flags();
         let r = ssl.conn.shutdown(&mut ssl.io());
+        super::info::shutdown_alerts(ssl, flags);
         match r {
             Ok(done) => c_int::from(done),
             Err(e) => {

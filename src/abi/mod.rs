@@ -20,6 +20,7 @@ pub mod connection;
 pub mod context;
 pub mod ctrl;
 pub mod hello;
+pub mod info;
 pub mod init;
 pub mod io;
 pub mod key_update;

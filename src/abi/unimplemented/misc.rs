@@ -7,7 +7,7 @@ use libc::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong};
 use openssl_sys::{OSSL_LIB_CTX, X509_VERIFY_PARAM};
 
 use super::absent;
-use super::{openssl_ssl_test_functions, OSSL_HANDSHAKE_STATE};
+use super::openssl_ssl_test_functions;
 use crate::abi::connection::SSL;
 use crate::abi::context::SSL_CTX;
 use crate::abi::context::SSL_METHOD;
@@ -37,13 +37,6 @@ pub unsafe extern "C" fn SSL_CTX_get_default_passwd_cb(
 #[export_name = "sslshim_SSL_CTX_get_default_passwd_cb_userdata"]
 pub unsafe extern "C" fn SSL_CTX_get_default_passwd_cb_userdata(_ctx: *mut SSL_CTX) -> *mut c_void {
     absent(c"SSL_CTX_get_default_passwd_cb_userdata", ptr::null_mut())
-}
-
-#[export_name = "sslshim_SSL_CTX_get_info_callback"]
-pub unsafe extern "C" fn SSL_CTX_get_info_callback(
-    _ctx: *mut SSL_CTX,
-) -> Option<unsafe extern "C" fn(*const SSL, c_int, c_int)> {
-    absent(c"SSL_CTX_get_info_callback", None)
 }
 
 #[export_name = "sslshim_SSL_CTX_get_record_padding_callback_arg"]
@@ -165,14 +158,6 @@ pub unsafe extern "C" fn SSL_CTX_set_default_verify_store(_ctx: *mut SSL_CTX) ->
     absent(c"SSL_CTX_set_default_verify_store", 0)
 }
 
-#[export_name = "sslshim_SSL_CTX_set_info_callback"]
-pub unsafe extern "C" fn SSL_CTX_set_info_callback(
-    _ctx: *mut SSL_CTX,
-    _cb: Option<unsafe extern "C" fn(*const SSL, c_int, c_int)>,
-) {
-    absent(c"SSL_CTX_set_info_callback", ())
-}
-
 #[export_name = "sslshim_SSL_CTX_set_purpose"]
 pub unsafe extern "C" fn SSL_CTX_set_purpose(_ctx: *mut SSL_CTX, _purpose: c_int) -> c_int {
     absent(c"SSL_CTX_set_purpose", 0)
@@ -280,21 +265,6 @@ pub unsafe extern "C" fn SSL_CTX_use_serverinfo_file(
 #[export_name = "sslshim_SSL_add_ssl_module"]
 pub unsafe extern "C" fn SSL_add_ssl_module() {
     absent(c"SSL_add_ssl_module", ())
-}
-
-#[export_name = "sslshim_SSL_alert_desc_string"]
-pub unsafe extern "C" fn SSL_alert_desc_string(_value: c_int) -> *const c_char {
-    absent(c"SSL_alert_desc_string", ptr::null())
-}
-
-#[export_name = "sslshim_SSL_alert_type_string"]
-pub unsafe extern "C" fn SSL_alert_type_string(_value: c_int) -> *const c_char {
-    absent(c"SSL_alert_type_string", ptr::null())
-}
-
-#[export_name = "sslshim_SSL_alert_type_string_long"]
-pub unsafe extern "C" fn SSL_alert_type_string_long(_value: c_int) -> *const c_char {
-    absent(c"SSL_alert_type_string_long", ptr::null())
 }
 
 #[export_name = "sslshim_SSL_alloc_buffers"]
@@ -408,13 +378,6 @@ pub unsafe extern "C" fn SSL_get_finished(
     absent(c"SSL_get_finished", 0)
 }
 
-#[export_name = "sslshim_SSL_get_info_callback"]
-pub unsafe extern "C" fn SSL_get_info_callback(
-    _ssl: *const SSL,
-) -> Option<unsafe extern "C" fn(*const SSL, c_int, c_int)> {
-    absent(c"SSL_get_info_callback", None)
-}
-
 #[export_name = "sslshim_SSL_get_peer_finished"]
 pub unsafe extern "C" fn SSL_get_peer_finished(
     _s: *const SSL,
@@ -504,11 +467,6 @@ pub unsafe extern "C" fn SSL_get_signature_type_nid(_s: *const SSL, _pnid: *mut 
     absent(c"SSL_get_signature_type_nid", 0)
 }
 
-#[export_name = "sslshim_SSL_get_state"]
-pub unsafe extern "C" fn SSL_get_state(_ssl: *const SSL) -> OSSL_HANDSHAKE_STATE {
-    absent(c"SSL_get_state", 0)
-}
-
 #[export_name = "sslshim_SSL_group_to_name"]
 pub unsafe extern "C" fn SSL_group_to_name(_s: *mut SSL, _id: c_int) -> *const c_char {
     absent(c"SSL_group_to_name", ptr::null())
@@ -596,14 +554,6 @@ pub unsafe extern "C" fn SSL_set_default_read_buffer_len(_s: *mut SSL, _len: usi
     absent(c"SSL_set_default_read_buffer_len", ())
 }
 
-#[export_name = "sslshim_SSL_set_info_callback"]
-pub unsafe extern "C" fn SSL_set_info_callback(
-    _ssl: *mut SSL,
-    _cb: Option<unsafe extern "C" fn(*const SSL, c_int, c_int)>,
-) {
-    absent(c"SSL_set_info_callback", ())
-}
-
 #[export_name = "sslshim_SSL_set_msg_callback"]
 pub unsafe extern "C" fn SSL_set_msg_callback(
     _ssl: *mut SSL,
@@ -668,16 +618,6 @@ pub unsafe extern "C" fn SSL_set_security_level(_s: *mut SSL, _level: c_int) {
 #[export_name = "sslshim_SSL_set_trust"]
 pub unsafe extern "C" fn SSL_set_trust(_ssl: *mut SSL, _trust: c_int) -> c_int {
     absent(c"SSL_set_trust", 0)
-}
-
-#[export_name = "sslshim_SSL_state_string"]
-pub unsafe extern "C" fn SSL_state_string(_s: *const SSL) -> *const c_char {
-    absent(c"SSL_state_string", ptr::null())
-}
-
-#[export_name = "sslshim_SSL_state_string_long"]
-pub unsafe extern "C" fn SSL_state_string_long(_s: *const SSL) -> *const c_char {
-    absent(c"SSL_state_string_long", ptr::null())
 }
 
 #[export_name = "sslshim_SSL_stateless"]

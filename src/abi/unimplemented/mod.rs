@@ -11,7 +11,6 @@ use std::ffi::CStr;
 pub enum BIO_ADDR {}
 pub enum CTLOG_STORE {}
 pub enum CT_POLICY_EVAL_CTX {}
-pub type OSSL_HANDSHAKE_STATE = libc::c_uint;
 pub enum SSL_COMP {}
 pub enum SSL_CONF_CTX {}
 pub enum SSL_DANE {}

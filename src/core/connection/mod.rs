@@ -288,6 +288,11 @@ impl Connection {
         !matches!(self.state, State::Established(_)) || self.key_update.is_some()
     }
 
+    /// The handshake or the connection ended in a fatal error.
+    pub fn failed(&self) -> bool {
+        matches!(self.state, State::Failed(_))
+    }
+
     /// OpenSSL's `SSL_in_before`: no handshake message sent or received yet.
     pub fn in_before(&self) -> bool {
         matches!(self.state, State::Idle)
