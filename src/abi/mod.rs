@@ -33,8 +33,6 @@ pub mod state;
 pub mod unimplemented;
 pub mod verify;
 
-/// `ERR_R_INTERNAL_ERROR`: what a caller sees if the library itself failed.
-const INTERNAL_ERROR: Reason = Reason(259 | (0x3 << 18));
 /// `ERR_R_UNSUPPORTED`.
 const UNSUPPORTED: Reason = Reason(268 | (0x2 << 18));
 
@@ -44,7 +42,7 @@ pub(crate) fn guard<T>(func: &'static CStr, fail: T, body: impl FnOnce() -> T) -
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(v) => v,
         Err(_) => {
-            err::push(INTERNAL_ERROR, func);
+            err::push(Reason::INTERNAL_ERROR, func);
             fail
         }
     }

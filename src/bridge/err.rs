@@ -10,6 +10,7 @@ use crate::core::REASONS;
 
 pub const ERR_LIB_SYS: c_int = 2;
 pub const ERR_LIB_SSL: c_int = 20;
+pub const ERR_LIB_PROV: c_int = 57;
 
 /// `ERR_PACK(lib, 0, reason)` for OpenSSL 3.
 fn pack(lib: c_int, reason: u32) -> c_ulong {
@@ -45,13 +46,21 @@ pub fn load_strings() {
     });
 }
 
-/// Pushes `(ERR_LIB_SSL, reason)`, naming the OpenSSL function as the origin.
+/// Pushes `(ERR_LIB_SSL, reason)`, naming the OpenSSL function as the
+/// origin, after the provider's entry where OpenSSL has one before it.
 pub fn push(reason: Reason, func: &'static std::ffi::CStr) {
     load_strings();
+    if let Some(prov) = reason.provider_reason() {
+        push_entry(ERR_LIB_PROV, prov, func);
+    }
+    push_entry(ERR_LIB_SSL, reason.code(), func);
+}
+
+fn push_entry(lib: c_int, reason: u32, func: &'static std::ffi::CStr) {
     unsafe {
         ffi::ERR_new();
         ffi::ERR_set_debug(c"sslshim".as_ptr(), 0, func.as_ptr());
-        ffi::ERR_set_error(ERR_LIB_SSL, reason.0 as c_int, std::ptr::null());
+        ffi::ERR_set_error(lib, reason as c_int, std::ptr::null());
     }
 }
 

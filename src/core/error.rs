@@ -43,8 +43,34 @@ impl Reason {
     pub const PASSED_NULL_PARAMETER: Reason = Reason(258 | (0x3 << 18));
     /// `ERR_R_PASSED_INVALID_ARGUMENT`.
     pub const PASSED_INVALID_ARGUMENT: Reason = Reason(262 | (0x2 << 18));
+    pub const HTTP_REQUEST: Reason = Reason(156);
+    pub const HTTPS_PROXY_REQUEST: Reason = Reason(155);
+    pub const BAD_RECORD_TYPE: Reason = Reason(443);
+    pub const PACKET_LENGTH_TOO_LONG: Reason = Reason(198);
+    pub const ENCRYPTED_LENGTH_TOO_LONG: Reason = Reason(150);
+    /// `ERR_R_INTERNAL_ERROR`, flagged fatal and common.
+    pub const INTERNAL_ERROR: Reason = Reason(259 | (0x3 << 18));
+    /// A TLS 1.2 record that fails to decrypt: OpenSSL's provider queues
+    /// `cipher operation failed` before the SSL reason.
+    pub const TLS12_BAD_RECORD_MAC: Reason =
+        Reason(Self::DECRYPTION_FAILED_OR_BAD_RECORD_MAC.0 | (PROV_CIPHER_OPERATION_FAILED << 24));
+    /// A TLS 1.2 AEAD record too short for its nonce and tag: the provider
+    /// refuses the additional data, and the record layer calls it internal.
+    pub const TLS12_RECORD_TOO_SHORT: Reason =
+        Reason(Self::INTERNAL_ERROR.0 | (PROV_INVALID_AAD << 24));
     /// OpenSSL numbers the reasons for a received alert as 1000 + the alert.
     pub const ALERT_OFFSET: u32 = 1000;
+
+    /// The reason as `ERR_GET_REASON` reports it (flags included).
+    pub fn code(self) -> u32 {
+        self.0 & 0xff_ffff
+    }
+
+    /// A reason of libcrypto's provider layer (`ERR_LIB_PROV`) that OpenSSL
+    /// queues just before this one.
+    pub fn provider_reason(self) -> Option<u32> {
+        Some(self.0 >> 24).filter(|&r| r != 0)
+    }
 
     /// True for the reasons OpenSSL gives to alerts received.
     pub fn is_alert(self) -> bool {
@@ -60,10 +86,15 @@ impl Reason {
     pub fn text(self) -> Option<&'static str> {
         REASONS
             .iter()
-            .find(|(n, _, _)| *n == self.0)
+            .find(|(n, _, _)| *n == self.code())
             .and_then(|(_, _, t)| t.to_str().ok())
     }
 }
+
+// Reasons of libcrypto's provider layer; a `Reason` carries one in its top
+// byte, above the 23 bits of an error code's reason field.
+const PROV_CIPHER_OPERATION_FAILED: u32 = 102;
+const PROV_INVALID_AAD: u32 = 108;
 
 /// Why an operation on a connection did not complete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod fault;
 pub mod options;
 mod reason_table;
+pub mod record_check;
 pub mod record_reader;
 pub mod session;
 pub mod transport;

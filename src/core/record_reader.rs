@@ -6,6 +6,9 @@
 
 use std::io::{self, Read};
 
+use super::error::Reason;
+use super::record_check::{check_header, Expect, Verdict};
+
 const HEADER_LEN: usize = 5;
 
 /// Where the next byte from the BIO falls: inside a record header, or inside
@@ -18,6 +21,12 @@ pub struct RecordBoundary {
     body_len: usize,
     /// The content type of the last header read in full.
     last_type: u8,
+    /// What headers are checked against; the connection keeps it current.
+    pub expect: Expect,
+    /// A refusal due once the body in progress is complete.
+    refuse_after_body: Option<Reason>,
+    /// A record refused: nothing more passes, and the connection reports it.
+    violation: Option<Reason>,
 }
 
 impl RecordBoundary {
@@ -47,11 +56,18 @@ impl RecordBoundary {
         self.last_type
     }
 
-    /// Accounts for bytes that passed through.
-    fn consumed(&mut self, bytes: &[u8]) {
+    /// The reason a record was refused, once: the caller fails the
+    /// connection with it.
+    pub fn take_violation(&mut self) -> Option<Reason> {
+        self.violation.take()
+    }
+
+    /// Accounts for bytes that passed through; an error when they complete a
+    /// record OpenSSL would refuse, which must then not reach rustls.
+    fn consumed(&mut self, bytes: &[u8]) -> io::Result<()> {
         if self.body_left > 0 {
             self.body_left -= bytes.len();
-            return;
+            return self.body_read();
         }
         self.header[self.header_len..self.header_len + bytes.len()].copy_from_slice(bytes);
         self.header_len += bytes.len();
@@ -60,7 +76,33 @@ impl RecordBoundary {
             self.body_len = self.body_left;
             self.last_type = self.header[0];
             self.header_len = 0;
+            let verdict = check_header(&self.header, &self.expect);
+            self.expect.first_record = false;
+            match verdict {
+                Verdict::Pass => {}
+                Verdict::Refuse(r) => return self.refuse(r),
+                Verdict::RefuseAfterBody(r) => {
+                    self.refuse_after_body = Some(r);
+                    return self.body_read();
+                }
+            }
         }
+        Ok(())
+    }
+
+    fn body_read(&mut self) -> io::Result<()> {
+        match self.refuse_after_body {
+            Some(r) if self.body_left == 0 => {
+                self.refuse_after_body = None;
+                self.refuse(r)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn refuse(&mut self, r: Reason) -> io::Result<()> {
+        self.violation = Some(r);
+        Err(io::Error::new(io::ErrorKind::InvalidData, "record refused"))
     }
 }
 
@@ -73,10 +115,27 @@ pub struct Bounded<'a, R: Read + ?Sized> {
 
 impl<R: Read + ?Sized> Read for Bounded<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = buf.len().min(self.boundary.allowance());
-        let got = self.inner.read(&mut buf[..n])?;
-        self.boundary.consumed(&buf[..got]);
-        Ok(got)
+        if self.boundary.violation.is_some() {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "record refused"));
+        }
+        if self.boundary.refuse_after_body.is_none() {
+            let n = buf.len().min(self.boundary.allowance());
+            let got = self.inner.read(&mut buf[..n])?;
+            self.boundary.consumed(&buf[..got])?;
+            if self.boundary.refuse_after_body.is_none() {
+                return Ok(got);
+            }
+        }
+        // A record to be refused once its body is in never reaches rustls,
+        // which would refuse it sooner and for another reason.
+        loop {
+            let n = buf.len().min(self.boundary.allowance());
+            let got = self.inner.read(&mut buf[..n])?;
+            if got == 0 {
+                return Ok(0);
+            }
+            self.boundary.consumed(&buf[..got])?;
+        }
     }
 }
 

@@ -86,7 +86,10 @@ impl Connection {
                 }
                 Ok(_) => self.rwstate = RwState::Nothing,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Err(Error::WouldBlock),
-                Err(_) => return Err(Error::Transport),
+                Err(_) => {
+                    self.rwstate = RwState::Nothing;
+                    return Err(self.refused_record().unwrap_or(Error::Transport));
+                }
             }
         }
     }

@@ -196,6 +196,15 @@ impl Connection {
         }
     }
 
+    /// Record bookkeeping for a new connection: its first record is checked
+    /// as OpenSSL checks a first record.
+    fn fresh_boundary(&self) -> RecordBoundary {
+        let mut b = RecordBoundary::default();
+        b.expect.first_record = true;
+        b.expect.server = self.role == Role::Server;
+        b
+    }
+
     pub fn role(&self) -> Role {
         self.role
     }
@@ -250,7 +259,7 @@ impl Connection {
         self.peeked = Vec::new();
         self.rwstate = RwState::Nothing;
         self.verify_result = x509_v::OK;
-        self.boundary = RecordBoundary::default();
+        self.boundary = self.fresh_boundary();
         self.key_update = None;
         self.early_returns_owed = 0;
         self.key_update_answer_unasked = false;

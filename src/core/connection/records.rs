@@ -5,6 +5,7 @@ use std::io::{self, Read, Write};
 
 use super::{Connection, RwState, State};
 use crate::core::error::{reason_for_tls_error, Error, Reason};
+use crate::core::record_check::Protection;
 use crate::core::record_reader::Bounded;
 use crate::core::transport::Transport;
 use crate::core::verify;
@@ -17,6 +18,9 @@ impl Connection {
             State::Handshaking(c) | State::Established(c) => c,
             _ => return Err(Error::Transport),
         };
+        if !conn.is_handshaking() {
+            self.boundary.expect.protection = protection_of(conn);
+        }
         self.rwstate = RwState::Reading;
         let read = if self.settings.read_ahead {
             conn.read_tls(&mut ReadHalf(io))
@@ -34,7 +38,10 @@ impl Connection {
                 self.fail();
                 return Err(Reason::READ_BIO_NOT_SET.into());
             }
-            Err(_) => return Err(Error::Transport),
+            Err(_) => {
+                self.rwstate = RwState::Nothing;
+                return Err(self.refused_record().unwrap_or(Error::Transport));
+            }
         };
         self.rwstate = RwState::Nothing;
         // Certificates arrive only during the handshake; after it, records are
@@ -66,8 +73,14 @@ impl Connection {
             }
             Err(e) => {
                 let _ = flush(conn, io, &mut RwState::Nothing);
+                let tls12 = conn.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_2);
                 self.fail();
-                let reason = reason_for_tls_error(&e);
+                let reason = match reason_for_tls_error(&e) {
+                    Reason::DECRYPTION_FAILED_OR_BAD_RECORD_MAC if tls12 => {
+                        Reason::TLS12_BAD_RECORD_MAC
+                    }
+                    r => r,
+                };
                 // OpenSSL's record layer marks a fatal alert from the peer as
                 // its shutdown, wherever it arrives.
                 if reason.is_alert() {
@@ -76,6 +89,35 @@ impl Connection {
                 Err(Error::Ssl(reason))
             }
         }
+    }
+}
+
+impl Connection {
+    /// The failure for a record the header checks refused, if that is why
+    /// reading stopped.
+    pub(super) fn refused_record(&mut self) -> Option<Error> {
+        let reason = self.boundary.take_violation()?;
+        self.fail();
+        Some(Error::Ssl(reason))
+    }
+}
+
+/// How an established connection's records are protected.
+fn protection_of(conn: &rustls::Connection) -> Protection {
+    use rustls::CipherSuite as S;
+    match conn.negotiated_cipher_suite().map(|s| s.suite()) {
+        Some(S::TLS13_AES_128_GCM_SHA256)
+        | Some(S::TLS13_AES_256_GCM_SHA384)
+        | Some(S::TLS13_CHACHA20_POLY1305_SHA256) => Protection::Tls13,
+        // An explicit 8-byte nonce and a 16-byte tag.
+        Some(
+            S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+            | S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+            | S::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+            | S::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        ) => Protection::Tls12 { min_len: 24 },
+        Some(_) => Protection::Tls12 { min_len: 0 },
+        None => Protection::Clear,
     }
 }
 
