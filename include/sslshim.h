@@ -194,16 +194,16 @@ int SSL_get_servername_type(const SSL *s);
  */
 SSL_CTX *SSL_set_SSL_CTX(SSL *s, SSL_CTX *ctx);
 
-void SSL_CTX_set_info_callback(SSL_CTX *ctx, InfoCb cb);
+void SSL_CTX_set_info_callback(SSL_CTX *ctx, void (*cb)(const SSL*, int, int));
 
-InfoCb SSL_CTX_get_info_callback(SSL_CTX *ctx);
+void (*SSL_CTX_get_info_callback(SSL_CTX *ctx))(const SSL*, int, int);
 
-void SSL_set_info_callback(SSL *s, InfoCb cb);
+void SSL_set_info_callback(SSL *s, void (*cb)(const SSL*, int, int));
 
 /**
  * The connection's own callback only, as OpenSSL's getter returns.
  */
-InfoCb SSL_get_info_callback(const SSL *s);
+void (*SSL_get_info_callback(const SSL *s))(const SSL*, int, int);
 
 unsigned int SSL_get_state(const SSL *s);
 

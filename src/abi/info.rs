@@ -14,6 +14,8 @@ use super::context::SSL_CTX;
 use super::{deref, guard};
 use crate::core::connection::{Role, ShutdownFlags};
 
+// Spelled out in the entry points: OpenSSL has no typedef for it, and the
+// generated header must declare them as <openssl/ssl.h> does.
 pub type InfoCb = Option<unsafe extern "C" fn(*const SSL, c_int, c_int)>;
 
 /// `SSL_CB_*`.
@@ -120,14 +122,19 @@ pub(crate) fn shutdown_alerts(ssl: &SSL, before: ShutdownFlags) {
 }
 
 #[export_name = "sslshim_SSL_CTX_set_info_callback"]
-pub unsafe extern "C" fn SSL_CTX_set_info_callback(ctx: *mut SSL_CTX, cb: InfoCb) {
+pub unsafe extern "C" fn SSL_CTX_set_info_callback(
+    ctx: *mut SSL_CTX,
+    cb: Option<unsafe extern "C" fn(*const SSL, c_int, c_int)>,
+) {
     guard(c"SSL_CTX_set_info_callback", (), || {
         deref!(c"SSL_CTX_set_info_callback", ctx).lock().info_cb = cb;
     })
 }
 
 #[export_name = "sslshim_SSL_CTX_get_info_callback"]
-pub unsafe extern "C" fn SSL_CTX_get_info_callback(ctx: *mut SSL_CTX) -> InfoCb {
+pub unsafe extern "C" fn SSL_CTX_get_info_callback(
+    ctx: *mut SSL_CTX,
+) -> Option<unsafe extern "C" fn(*const SSL, c_int, c_int)> {
     guard(c"SSL_CTX_get_info_callback", None, || {
         deref!(c"SSL_CTX_get_info_callback", ctx, None)
             .lock()
@@ -136,7 +143,10 @@ pub unsafe extern "C" fn SSL_CTX_get_info_callback(ctx: *mut SSL_CTX) -> InfoCb 
 }
 
 #[export_name = "sslshim_SSL_set_info_callback"]
-pub unsafe extern "C" fn SSL_set_info_callback(s: *mut SSL, cb: InfoCb) {
+pub unsafe extern "C" fn SSL_set_info_callback(
+    s: *mut SSL,
+    cb: Option<unsafe extern "C" fn(*const SSL, c_int, c_int)>,
+) {
     guard(c"SSL_set_info_callback", (), || {
         deref!(c"SSL_set_info_callback", s).info_cb = cb;
     })
@@ -144,7 +154,9 @@ pub unsafe extern "C" fn SSL_set_info_callback(s: *mut SSL, cb: InfoCb) {
 
 /// The connection's own callback only, as OpenSSL's getter returns.
 #[export_name = "sslshim_SSL_get_info_callback"]
-pub unsafe extern "C" fn SSL_get_info_callback(s: *const SSL) -> InfoCb {
+pub unsafe extern "C" fn SSL_get_info_callback(
+    s: *const SSL,
+) -> Option<unsafe extern "C" fn(*const SSL, c_int, c_int)> {
     guard(c"SSL_get_info_callback", None, || {
         deref!(c"SSL_get_info_callback", s as *mut SSL, None).info_cb
     })
