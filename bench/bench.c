@@ -47,7 +47,9 @@
 #define STALL_LIMIT 1000
 /* Connected pairs held at once for the heap figures: enough that one
  * pair's share is not lost in the allocator's rounding. */
+#ifndef HEAP_PAIRS
 #define HEAP_PAIRS 100
+#endif
 /* The many-connection figure: one thread per core, each round-robin over
  * its own pairs; the contexts are shared by all. */
 #define THREADS 2
