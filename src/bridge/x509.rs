@@ -332,6 +332,16 @@ impl CertStack {
     pub fn as_ptr(&self) -> *mut OPENSSL_STACK {
         self.0
     }
+
+    /// A new reference to the first certificate, if any.
+    pub fn first(&self) -> Option<Cert> {
+        unsafe {
+            if ffi::OPENSSL_sk_num(self.0) < 1 {
+                return None;
+            }
+            Cert::share(ffi::OPENSSL_sk_value(self.0, 0) as *mut X509)
+        }
+    }
 }
 
 /// The certificates of an application's `STACK_OF(X509)`. With `adopt` the
