@@ -7,7 +7,7 @@ mkdir -p "$out"
 cd "$out"
 
 if [ -s ca.pem ] && [ -s ca.key ] && [ -s server.pem ] && [ -s server.key ] && [ -s chain.pem ] &&
-    [ -s inter_leaf_chain.pem ]; then
+    [ -s inter_leaf_chain.pem ] && [ -s clientonly.pem ] && [ -s serveronly.pem ]; then
     exit 0
 fi
 
@@ -71,6 +71,15 @@ keyUsage=critical,digitalSignature
 extendedKeyUsage=serverAuth,clientAuth
 subjectAltName=DNS:wrong.example
 EXT
+# Leaves whose extended key usage allows one role only.
+for role in client server; do
+  cat > "${role}only.cnf" <<EXT
+basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=${role}Auth
+subjectAltName=DNS:localhost,IP:127.0.0.1
+EXT
+done
 cat > ca_ext.cnf <<'EXT'
 basicConstraints=critical,CA:TRUE
 keyUsage=critical,keyCertSign,cRLSign
@@ -122,9 +131,16 @@ ec_req inter_leaf localhost
 openssl x509 -req -days 3650 -in inter_leaf.csr -CA inter.pem -CAkey inter.key \
     -set_serial 0x2004 -extfile leaf.cnf -out inter_leaf.pem 2>/dev/null
 cat inter_leaf.pem inter.pem > inter_leaf_chain.pem
+serial=0x2005
+for role in client server; do
+  ec_req "${role}only" localhost
+  openssl x509 -req -days 3650 -in "${role}only.csr" -CA ca.pem -CAkey ca.key \
+      -set_serial $serial -extfile "${role}only.cnf" -out "${role}only.pem" 2>/dev/null
+  serial=0x2006
+done
 
 cd "$out"
-for f in expired notyet wronghost selfsigned other_ca other_leaf inter inter_leaf; do
+for f in expired notyet wronghost selfsigned other_ca other_leaf inter inter_leaf clientonly serveronly; do
     install -m 600 "$vtmp/$f.key" "$f.key"
     install -m 644 "$vtmp/$f.pem" "$f.pem"
 done

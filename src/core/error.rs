@@ -146,6 +146,11 @@ pub fn reason_for_tls_error(e: &rustls::Error) -> Reason {
         | E::PeerIncompatible(PI::SupportedVersionsExtensionRequired) => {
             Reason::UNSUPPORTED_PROTOCOL
         }
+        // A ClientHello without signature algorithms is one of TLS 1.1 or
+        // older, whose signatures OpenSSL 3.0 refuses at its default level.
+        E::PeerIncompatible(PI::SignatureAlgorithmsExtensionRequired) => {
+            Reason::NO_SUITABLE_SIGNATURE_ALGORITHM
+        }
         E::PeerIncompatible(_) => Reason::NO_SHARED_CIPHER,
         E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => {
             Reason::UNEXPECTED_MESSAGE
