@@ -15,6 +15,40 @@ int SSL_get_all_async_fds(SSL *s, int *_fds, size_t *_numfds);
 
 int SSL_get_changed_async_fds(SSL *s, int *_addfd, size_t *_numaddfds, int *_delfd, size_t *_numdelfds);
 
+void SSL_CTX_set_client_CA_list(SSL_CTX *ctx, struct stack_st_X509_NAME *name_list);
+
+/**
+ * The context's own stack, which the application may change in place; the
+ * names are read again for each configuration built.
+ */
+struct stack_st_X509_NAME *SSL_CTX_get_client_CA_list(const SSL_CTX *ctx);
+
+void SSL_set_client_CA_list(SSL *s, struct stack_st_X509_NAME *name_list);
+
+/**
+ * A server's own list, else its context's. A client would get the names
+ * the server sent, which rustls does not hand over: NULL.
+ */
+struct stack_st_X509_NAME *SSL_get_client_CA_list(const SSL *s);
+
+int SSL_CTX_add_client_CA(SSL_CTX *ctx, X509 *x);
+
+int SSL_add_client_CA(SSL *s, X509 *x);
+
+struct stack_st_X509_NAME *SSL_load_client_CA_file(const char *file);
+
+/**
+ * The library context and property query only choose providers, and
+ * certificates parse the same under any.
+ */
+struct stack_st_X509_NAME *SSL_load_client_CA_file_ex(const char *file, OSSL_LIB_CTX *_libctx, const char *_propq);
+
+int SSL_add_file_cert_subjects_to_stack(struct stack_st_X509_NAME *stack, const char *file);
+
+int SSL_add_dir_cert_subjects_to_stack(struct stack_st_X509_NAME *stack, const char *dir);
+
+struct stack_st_X509_NAME *SSL_dup_CA_list(const struct stack_st_X509_NAME *sk);
+
 int SSL_CTX_use_certificate_file(SSL_CTX *ctx, const char *file, int filetype);
 
 int SSL_CTX_use_certificate_chain_file(SSL_CTX *ctx, const char *file);
@@ -174,6 +208,22 @@ void SSL_CTX_set_post_handshake_auth(SSL_CTX *ctx, int val);
 long SSL_CTX_ctrl(SSL_CTX *ctx, int cmd, long larg, void *parg);
 
 long SSL_ctrl(SSL *s, int cmd, long larg, void *parg);
+
+int SSL_CTX_set_max_early_data(SSL_CTX *ctx, uint32_t max_early_data);
+
+uint32_t SSL_CTX_get_max_early_data(const SSL_CTX *ctx);
+
+int SSL_CTX_set_recv_max_early_data(SSL_CTX *ctx, uint32_t recv_max_early_data);
+
+uint32_t SSL_CTX_get_recv_max_early_data(const SSL_CTX *ctx);
+
+int SSL_set_max_early_data(SSL *s, uint32_t max_early_data);
+
+uint32_t SSL_get_max_early_data(const SSL *s);
+
+int SSL_set_recv_max_early_data(SSL *s, uint32_t recv_max_early_data);
+
+uint32_t SSL_get_recv_max_early_data(const SSL *s);
 
 long SSL_CTX_callback_ctrl(SSL_CTX *ctx, int cmd, void (*fp)(void));
 
@@ -338,41 +388,19 @@ void BIO_ssl_shutdown(BIO *_ssl_bio);
 
 int SSL_CTX_add1_to_CA_list(SSL_CTX *_ctx, const X509 *_x);
 
-int SSL_CTX_add_client_CA(SSL_CTX *_ctx, X509 *_x);
-
 const struct stack_st_X509_NAME *SSL_CTX_get0_CA_list(const SSL_CTX *_ctx);
-
-struct stack_st_X509_NAME *SSL_CTX_get_client_CA_list(const SSL_CTX *_s);
 
 void SSL_CTX_set0_CA_list(SSL_CTX *_ctx, struct stack_st_X509_NAME *_name_list);
 
-void SSL_CTX_set_client_CA_list(SSL_CTX *_ctx, struct stack_st_X509_NAME *_name_list);
-
 int SSL_add1_to_CA_list(SSL *_ssl, const X509 *_x);
 
-int SSL_add_client_CA(SSL *_ssl, X509 *_x);
-
-int SSL_add_dir_cert_subjects_to_stack(struct stack_st_X509_NAME *_stackCAs, const char *_dir);
-
-int SSL_add_file_cert_subjects_to_stack(struct stack_st_X509_NAME *_stackCAs, const char *_file);
-
 int SSL_add_store_cert_subjects_to_stack(struct stack_st_X509_NAME *_stackCAs, const char *_uri);
-
-struct stack_st_X509_NAME *SSL_dup_CA_list(const struct stack_st_X509_NAME *_sk);
 
 const struct stack_st_X509_NAME *SSL_get0_CA_list(const SSL *_s);
 
 const struct stack_st_X509_NAME *SSL_get0_peer_CA_list(const SSL *_s);
 
-struct stack_st_X509_NAME *SSL_get_client_CA_list(const SSL *_s);
-
-struct stack_st_X509_NAME *SSL_load_client_CA_file(const char *_file);
-
-struct stack_st_X509_NAME *SSL_load_client_CA_file_ex(const char *_file, OSSL_LIB_CTX *_libctx, const char *_propq);
-
 void SSL_set0_CA_list(SSL *_s, struct stack_st_X509_NAME *_name_list);
-
-void SSL_set_client_CA_list(SSL *_s, struct stack_st_X509_NAME *_name_list);
 
 int (*SSL_CTX_get_client_cert_cb(SSL_CTX *_ctx))(SSL*, X509**, EVP_PKEY**);
 
@@ -594,15 +622,7 @@ int SSL_is_dtls(const SSL *_s);
 
 int SSL_set_tlsext_use_srtp(SSL *_ssl, const char *_profiles);
 
-uint32_t SSL_CTX_get_max_early_data(const SSL_CTX *_ctx);
-
-uint32_t SSL_CTX_get_recv_max_early_data(const SSL_CTX *_ctx);
-
 void SSL_CTX_set_allow_early_data_cb(SSL_CTX *_ctx, int (*_cb)(SSL*, void*), void *_arg);
-
-int SSL_CTX_set_max_early_data(SSL_CTX *_ctx, uint32_t _max_early_data);
-
-int SSL_CTX_set_recv_max_early_data(SSL_CTX *_ctx, uint32_t _recv_max_early_data);
 
 uint32_t SSL_SESSION_get_max_early_data(const SSL_SESSION *_s);
 
@@ -610,17 +630,9 @@ int SSL_SESSION_set_max_early_data(SSL_SESSION *_s, uint32_t _max_early_data);
 
 int SSL_get_early_data_status(const SSL *_s);
 
-uint32_t SSL_get_max_early_data(const SSL *_s);
-
-uint32_t SSL_get_recv_max_early_data(const SSL *_s);
-
 int SSL_read_early_data(SSL *_s, void *_buf, uintptr_t _num, uintptr_t *_readbytes);
 
 void SSL_set_allow_early_data_cb(SSL *_s, int (*_cb)(SSL*, void*), void *_arg);
-
-int SSL_set_max_early_data(SSL *_s, uint32_t _max_early_data);
-
-int SSL_set_recv_max_early_data(SSL *_s, uint32_t _recv_max_early_data);
 
 int SSL_write_early_data(SSL *_s, const void *_buf, uintptr_t _num, uintptr_t *_written);
 

@@ -31,6 +31,10 @@ pub struct SSL {
     pub(crate) servername: Option<std::ffi::CString>,
     /// `SSL_set_info_callback`: in place of the context's when set.
     pub(crate) info_cb: super::info::InfoCb,
+    /// Taken from the context by `SSL_new`, then the connection's own.
+    pub(crate) early_data: super::early_data::Limits,
+    /// `SSL_set_client_CA_list`: returned in place of the context's.
+    pub(crate) client_ca: Option<crate::bridge::names::NameStack>,
 }
 
 impl SSL {
@@ -101,6 +105,7 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
         let Some(verify) = super::verify::VerifyState::new(&ctx) else {
             return std::ptr::null_mut();
         };
+        let early_data = ctx.lock().early_data;
         let mut conn = {
             let c = ctx.lock();
             let mut conn = Connection::new(&c.core);
@@ -129,6 +134,8 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             verify,
             servername: None,
             info_cb: None,
+            early_data,
+            client_ca: None,
         }));
         unsafe { super::verify::attach(ssl) };
         unsafe {

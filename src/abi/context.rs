@@ -71,6 +71,8 @@ pub(crate) struct CtxInner {
     /// `SSL_CTX_get0_param`: what connections start verifying with.
     pub param: VerifyParam,
     pub session_cache_mode: c_long,
+    /// `SSL_CTX_sess_set_cache_size`.
+    pub session_cache_size: c_long,
     pub read_ahead: c_long,
     /// Any int, returned as given (OpenSSL keeps the value, not a flag).
     pub quiet_shutdown: c_int,
@@ -78,6 +80,11 @@ pub(crate) struct CtxInner {
     pub keylog: KeylogCallback,
     pub new_session_cb: super::session_ctx::NewSessionCb,
     pub info_cb: super::info::InfoCb,
+    /// `SSL_CTX_set_max_early_data`, `SSL_CTX_set_recv_max_early_data`.
+    pub early_data: super::early_data::Limits,
+    /// `SSL_CTX_set_client_CA_list`: a stack the application may change in
+    /// place, so it is read again whenever a server configuration is needed.
+    pub client_ca: Option<crate::bridge::names::NameStack>,
 }
 
 impl CtxInner {
@@ -111,6 +118,12 @@ impl CtxInner {
 
     pub fn server_config(&mut self, v: &Variant) -> Result<Arc<ServerConfig>, Reason> {
         self.sync_roots();
+        let names = self
+            .client_ca
+            .as_ref()
+            .map(crate::bridge::names::NameStack::to_der)
+            .unwrap_or_default();
+        self.core.set_client_ca_names(names);
         self.core.server_config_for(v)
     }
 
@@ -199,13 +212,16 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 },
                 verify_callback: None,
                 param,
-                session_cache_mode: 2, // SSL_SESS_CACHE_SERVER
+                session_cache_mode: 2,         // SSL_SESS_CACHE_SERVER
+                session_cache_size: 1024 * 20, // SSL_SESSION_CACHE_MAX_SIZE_DEFAULT
                 read_ahead: 0,
                 quiet_shutdown: 0,
                 hello: Default::default(),
                 keylog: None,
                 new_session_cb: None,
                 info_cb: None,
+                early_data: Default::default(),
+                client_ca: crate::bridge::names::NameStack::new(),
             }),
             ex_data: Mutex::new(CryptoExData {
                 ctx: std::ptr::null_mut(),

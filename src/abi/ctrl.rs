@@ -20,6 +20,8 @@ const MODE: c_int = 33;
 const CLEAR_MODE: c_int = 78;
 const GET_READ_AHEAD: c_int = 40;
 const SET_READ_AHEAD: c_int = 41;
+const SET_SESS_CACHE_SIZE: c_int = 42;
+const GET_SESS_CACHE_SIZE: c_int = 43;
 const SET_SESS_CACHE_MODE: c_int = 44;
 const GET_SESS_CACHE_MODE: c_int = 45;
 const SET_MAX_SEND_FRAGMENT: c_int = 52;
@@ -109,6 +111,10 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(
             SET_READ_AHEAD => std::mem::replace(&mut c.read_ahead, larg),
             SET_SESS_CACHE_MODE => std::mem::replace(&mut c.session_cache_mode, larg),
             GET_SESS_CACHE_MODE => c.session_cache_mode,
+            // Kept and returned: rustls's server cache keeps its own bound.
+            SET_SESS_CACHE_SIZE if larg >= 0 => std::mem::replace(&mut c.session_cache_size, larg),
+            SET_SESS_CACHE_SIZE => 0,
+            GET_SESS_CACHE_SIZE => c.session_cache_size,
             SET_MAX_SEND_FRAGMENT => c_long::from(c.core.send_fragment.set_max(larg)),
             SET_SPLIT_SEND_FRAGMENT => c_long::from(c.core.send_fragment.set_split(larg)),
             SET_MAX_PIPELINES => pipelines(larg),

@@ -13,12 +13,14 @@ use crate::bridge::err;
 use crate::core::error::Reason;
 
 pub mod async_fds;
+pub mod ca_names;
 pub mod cert;
 pub mod cipher;
 pub mod cipher_nid;
 pub mod connection;
 pub mod context;
 pub mod ctrl;
+pub mod early_data;
 pub mod hello;
 pub mod info;
 pub mod init;

@@ -64,6 +64,16 @@ fn push_entry(lib: c_int, reason: u32, func: &'static std::ffi::CStr) {
     }
 }
 
+/// Pushes a system error (`ERR_LIB_SYS` with `errno`), with libcrypto's
+/// "calling ..." data, as libssl reports a failed system call.
+pub fn push_sys(errno: c_int, func: &'static std::ffi::CStr, call: &std::ffi::CStr) {
+    unsafe {
+        ffi::ERR_new();
+        ffi::ERR_set_debug(c"sslshim".as_ptr(), 0, func.as_ptr());
+        ffi::ERR_set_error(ERR_LIB_SYS, errno, c"calling %s".as_ptr(), call.as_ptr());
+    }
+}
+
 pub fn clear() {
     unsafe { openssl_sys::ERR_clear_error() }
 }

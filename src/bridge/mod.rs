@@ -6,5 +6,6 @@ pub mod chain;
 pub mod err;
 pub mod ex_data;
 pub mod ffi;
+pub mod names;
 pub mod verify;
 pub mod x509;

@@ -138,6 +138,8 @@ pub struct Context {
     key_log: Option<Arc<dyn rustls::KeyLog>>,
     /// `SSL_CTX_set_num_tickets`: TLS 1.3 tickets sent after a handshake.
     num_tickets: usize,
+    /// The DER names of `SSL_CTX_set_client_CA_list`, for CertificateRequest.
+    client_ca_names: Vec<Vec<u8>>,
     /// `SSL_CTX_set_timeout`, in seconds: kept and reported.
     pub session_timeout: i64,
 }
@@ -167,6 +169,7 @@ impl Context {
             ticketer: None,
             key_log: None,
             num_tickets: 2,
+            client_ca_names: Vec::new(),
             session_timeout: 7200,
         }
     }
@@ -207,6 +210,15 @@ impl Context {
 
     pub fn has_certificate(&self) -> bool {
         !self.chain.is_empty()
+    }
+
+    /// The CA names a server requesting a certificate sends; the server's
+    /// configurations are rebuilt only when they changed.
+    pub fn set_client_ca_names(&mut self, names: Vec<Vec<u8>>) {
+        if names != self.client_ca_names {
+            self.client_ca_names = names;
+            self.server_changed();
+        }
     }
 
     pub fn set_num_tickets(&mut self, n: usize) {
@@ -477,6 +489,7 @@ impl Context {
                 self.verify_mode,
                 self.roots.clone(),
                 provider,
+                &self.client_ca_names,
             )))
         } else {
             builder.with_no_client_auth()

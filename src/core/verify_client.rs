@@ -33,15 +33,26 @@ pub struct OpensslClientVerifier {
     /// Used only by connections without a check of their own.
     roots: Arc<Roots>,
     provider: Arc<CryptoProvider>,
+    /// `SSL_CTX_set_client_CA_list`: named in the CertificateRequest.
+    ca_names: Vec<DistinguishedName>,
 }
 
 impl OpensslClientVerifier {
     /// For a mode with `SSL_VERIFY_PEER` set.
-    pub fn new(mode: i32, roots: Arc<Roots>, provider: Arc<CryptoProvider>) -> Self {
+    pub fn new(
+        mode: i32,
+        roots: Arc<Roots>,
+        provider: Arc<CryptoProvider>,
+        ca_names: &[Vec<u8>],
+    ) -> Self {
         Self {
             mandatory: mode & VERIFY_FAIL_IF_NO_PEER_CERT != 0,
             roots,
             provider,
+            ca_names: ca_names
+                .iter()
+                .map(|n| DistinguishedName::from(n.clone()))
+                .collect(),
         }
     }
 
@@ -69,7 +80,7 @@ impl ClientCertVerifier for OpensslClientVerifier {
 
     /// OpenSSL 3.0 names no CA unless the application set a client CA list.
     fn root_hint_subjects(&self) -> &[DistinguishedName] {
-        &[]
+        &self.ca_names
     }
 
     fn verify_client_cert(

@@ -3,7 +3,7 @@
 use std::ptr;
 
 use libc::{c_char, c_int};
-use openssl_sys::{stack_st_X509_NAME, OSSL_LIB_CTX, X509};
+use openssl_sys::{stack_st_X509_NAME, X509};
 
 use super::absent;
 use crate::abi::connection::SSL;
@@ -14,19 +14,9 @@ pub unsafe extern "C" fn SSL_CTX_add1_to_CA_list(_ctx: *mut SSL_CTX, _x: *const 
     absent(c"SSL_CTX_add1_to_CA_list", 0)
 }
 
-#[export_name = "sslshim_SSL_CTX_add_client_CA"]
-pub unsafe extern "C" fn SSL_CTX_add_client_CA(_ctx: *mut SSL_CTX, _x: *mut X509) -> c_int {
-    absent(c"SSL_CTX_add_client_CA", 0)
-}
-
 #[export_name = "sslshim_SSL_CTX_get0_CA_list"]
 pub unsafe extern "C" fn SSL_CTX_get0_CA_list(_ctx: *const SSL_CTX) -> *const stack_st_X509_NAME {
     absent(c"SSL_CTX_get0_CA_list", ptr::null())
-}
-
-#[export_name = "sslshim_SSL_CTX_get_client_CA_list"]
-pub unsafe extern "C" fn SSL_CTX_get_client_CA_list(_s: *const SSL_CTX) -> *mut stack_st_X509_NAME {
-    absent(c"SSL_CTX_get_client_CA_list", ptr::null_mut())
 }
 
 #[export_name = "sslshim_SSL_CTX_set0_CA_list"]
@@ -37,38 +27,9 @@ pub unsafe extern "C" fn SSL_CTX_set0_CA_list(
     absent(c"SSL_CTX_set0_CA_list", ())
 }
 
-#[export_name = "sslshim_SSL_CTX_set_client_CA_list"]
-pub unsafe extern "C" fn SSL_CTX_set_client_CA_list(
-    _ctx: *mut SSL_CTX,
-    _name_list: *mut stack_st_X509_NAME,
-) {
-    absent(c"SSL_CTX_set_client_CA_list", ())
-}
-
 #[export_name = "sslshim_SSL_add1_to_CA_list"]
 pub unsafe extern "C" fn SSL_add1_to_CA_list(_ssl: *mut SSL, _x: *const X509) -> c_int {
     absent(c"SSL_add1_to_CA_list", 0)
-}
-
-#[export_name = "sslshim_SSL_add_client_CA"]
-pub unsafe extern "C" fn SSL_add_client_CA(_ssl: *mut SSL, _x: *mut X509) -> c_int {
-    absent(c"SSL_add_client_CA", 0)
-}
-
-#[export_name = "sslshim_SSL_add_dir_cert_subjects_to_stack"]
-pub unsafe extern "C" fn SSL_add_dir_cert_subjects_to_stack(
-    _stackCAs: *mut stack_st_X509_NAME,
-    _dir: *const c_char,
-) -> c_int {
-    absent(c"SSL_add_dir_cert_subjects_to_stack", 0)
-}
-
-#[export_name = "sslshim_SSL_add_file_cert_subjects_to_stack"]
-pub unsafe extern "C" fn SSL_add_file_cert_subjects_to_stack(
-    _stackCAs: *mut stack_st_X509_NAME,
-    _file: *const c_char,
-) -> c_int {
-    absent(c"SSL_add_file_cert_subjects_to_stack", 0)
 }
 
 #[export_name = "sslshim_SSL_add_store_cert_subjects_to_stack"]
@@ -77,13 +38,6 @@ pub unsafe extern "C" fn SSL_add_store_cert_subjects_to_stack(
     _uri: *const c_char,
 ) -> c_int {
     absent(c"SSL_add_store_cert_subjects_to_stack", 0)
-}
-
-#[export_name = "sslshim_SSL_dup_CA_list"]
-pub unsafe extern "C" fn SSL_dup_CA_list(
-    _sk: *const stack_st_X509_NAME,
-) -> *mut stack_st_X509_NAME {
-    absent(c"SSL_dup_CA_list", ptr::null_mut())
 }
 
 #[export_name = "sslshim_SSL_get0_CA_list"]
@@ -96,31 +50,7 @@ pub unsafe extern "C" fn SSL_get0_peer_CA_list(_s: *const SSL) -> *const stack_s
     absent(c"SSL_get0_peer_CA_list", ptr::null())
 }
 
-#[export_name = "sslshim_SSL_get_client_CA_list"]
-pub unsafe extern "C" fn SSL_get_client_CA_list(_s: *const SSL) -> *mut stack_st_X509_NAME {
-    absent(c"SSL_get_client_CA_list", ptr::null_mut())
-}
-
-#[export_name = "sslshim_SSL_load_client_CA_file"]
-pub unsafe extern "C" fn SSL_load_client_CA_file(_file: *const c_char) -> *mut stack_st_X509_NAME {
-    absent(c"SSL_load_client_CA_file", ptr::null_mut())
-}
-
-#[export_name = "sslshim_SSL_load_client_CA_file_ex"]
-pub unsafe extern "C" fn SSL_load_client_CA_file_ex(
-    _file: *const c_char,
-    _libctx: *mut OSSL_LIB_CTX,
-    _propq: *const c_char,
-) -> *mut stack_st_X509_NAME {
-    absent(c"SSL_load_client_CA_file_ex", ptr::null_mut())
-}
-
 #[export_name = "sslshim_SSL_set0_CA_list"]
 pub unsafe extern "C" fn SSL_set0_CA_list(_s: *mut SSL, _name_list: *mut stack_st_X509_NAME) {
     absent(c"SSL_set0_CA_list", ())
-}
-
-#[export_name = "sslshim_SSL_set_client_CA_list"]
-pub unsafe extern "C" fn SSL_set_client_CA_list(_s: *mut SSL, _name_list: *mut stack_st_X509_NAME) {
-    absent(c"SSL_set_client_CA_list", ())
 }

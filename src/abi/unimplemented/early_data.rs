@@ -9,16 +9,6 @@ use crate::abi::connection::SSL;
 use crate::abi::context::SSL_CTX;
 use crate::abi::session::SSL_SESSION;
 
-#[export_name = "sslshim_SSL_CTX_get_max_early_data"]
-pub unsafe extern "C" fn SSL_CTX_get_max_early_data(_ctx: *const SSL_CTX) -> u32 {
-    absent(c"SSL_CTX_get_max_early_data", 0)
-}
-
-#[export_name = "sslshim_SSL_CTX_get_recv_max_early_data"]
-pub unsafe extern "C" fn SSL_CTX_get_recv_max_early_data(_ctx: *const SSL_CTX) -> u32 {
-    absent(c"SSL_CTX_get_recv_max_early_data", 0)
-}
-
 #[export_name = "sslshim_SSL_CTX_set_allow_early_data_cb"]
 pub unsafe extern "C" fn SSL_CTX_set_allow_early_data_cb(
     _ctx: *mut SSL_CTX,
@@ -26,22 +16,6 @@ pub unsafe extern "C" fn SSL_CTX_set_allow_early_data_cb(
     _arg: *mut c_void,
 ) {
     absent(c"SSL_CTX_set_allow_early_data_cb", ())
-}
-
-#[export_name = "sslshim_SSL_CTX_set_max_early_data"]
-pub unsafe extern "C" fn SSL_CTX_set_max_early_data(
-    _ctx: *mut SSL_CTX,
-    _max_early_data: u32,
-) -> c_int {
-    absent(c"SSL_CTX_set_max_early_data", 0)
-}
-
-#[export_name = "sslshim_SSL_CTX_set_recv_max_early_data"]
-pub unsafe extern "C" fn SSL_CTX_set_recv_max_early_data(
-    _ctx: *mut SSL_CTX,
-    _recv_max_early_data: u32,
-) -> c_int {
-    absent(c"SSL_CTX_set_recv_max_early_data", 0)
 }
 
 #[export_name = "sslshim_SSL_SESSION_get_max_early_data"]
@@ -62,16 +36,6 @@ pub unsafe extern "C" fn SSL_get_early_data_status(_s: *const SSL) -> c_int {
     absent(c"SSL_get_early_data_status", 0)
 }
 
-#[export_name = "sslshim_SSL_get_max_early_data"]
-pub unsafe extern "C" fn SSL_get_max_early_data(_s: *const SSL) -> u32 {
-    absent(c"SSL_get_max_early_data", 0)
-}
-
-#[export_name = "sslshim_SSL_get_recv_max_early_data"]
-pub unsafe extern "C" fn SSL_get_recv_max_early_data(_s: *const SSL) -> u32 {
-    absent(c"SSL_get_recv_max_early_data", 0)
-}
-
 #[export_name = "sslshim_SSL_read_early_data"]
 pub unsafe extern "C" fn SSL_read_early_data(
     _s: *mut SSL,
@@ -89,19 +53,6 @@ pub unsafe extern "C" fn SSL_set_allow_early_data_cb(
     _arg: *mut c_void,
 ) {
     absent(c"SSL_set_allow_early_data_cb", ())
-}
-
-#[export_name = "sslshim_SSL_set_max_early_data"]
-pub unsafe extern "C" fn SSL_set_max_early_data(_s: *mut SSL, _max_early_data: u32) -> c_int {
-    absent(c"SSL_set_max_early_data", 0)
-}
-
-#[export_name = "sslshim_SSL_set_recv_max_early_data"]
-pub unsafe extern "C" fn SSL_set_recv_max_early_data(
-    _s: *mut SSL,
-    _recv_max_early_data: u32,
-) -> c_int {
-    absent(c"SSL_set_recv_max_early_data", 0)
 }
 
 #[export_name = "sslshim_SSL_write_early_data"]
