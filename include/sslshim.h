@@ -119,6 +119,31 @@ const SSL_CIPHER *SSL_CIPHER_find(SSL *s, const uint8_t *ptr);
  */
 int SSL_version(const SSL *s);
 
+void SSL_CTX_set_client_hello_cb(SSL_CTX *c, ClientHelloCb cb, void *arg);
+
+/**
+ * Always 0: an SSLv2-format ClientHello is refused before any callback.
+ */
+int SSL_client_hello_isv2(SSL *_s);
+
+unsigned int SSL_client_hello_get0_legacy_version(SSL *s);
+
+size_t SSL_client_hello_get0_random(SSL *s, const uint8_t **out);
+
+size_t SSL_client_hello_get0_session_id(SSL *s, const uint8_t **out);
+
+size_t SSL_client_hello_get0_ciphers(SSL *s, const uint8_t **out);
+
+size_t SSL_client_hello_get0_compression_methods(SSL *s, const uint8_t **out);
+
+/**
+ * The recognised extension types in the order received, in memory the
+ * caller frees with `OPENSSL_free`; none gives NULL and 0.
+ */
+int SSL_client_hello_get1_extensions_present(SSL *s, int **out, size_t *outlen);
+
+int SSL_client_hello_get0_ext(SSL *s, unsigned int ext_type, const uint8_t **out, size_t *outlen);
+
 SSL *SSL_new(SSL_CTX *ctx);
 
 int SSL_clear(SSL *s);
@@ -319,6 +344,10 @@ uint64_t SSL_clear_options(SSL *s, uint64_t op);
 
 uint64_t SSL_get_options(const SSL *s);
 
+size_t SSL_get_client_random(const SSL *ssl, uint8_t *out, size_t outlen);
+
+size_t SSL_get_server_random(const SSL *ssl, uint8_t *out, size_t outlen);
+
 void SSL_SESSION_free(SSL_SESSION *sess);
 
 int SSL_SESSION_up_ref(SSL_SESSION *sess);
@@ -482,8 +511,6 @@ struct stack_st_SSL_CIPHER *SSL_CTX_get_ciphers(const SSL_CTX *_ctx);
 
 int SSL_bytes_to_cipher_list(SSL *_s, const unsigned char *_bytes, uintptr_t _len, int _isv2format, struct stack_st_SSL_CIPHER **_sk, struct stack_st_SSL_CIPHER **_scsvs);
 
-uintptr_t SSL_client_hello_get0_ciphers(SSL *_s, const unsigned char **_out);
-
 struct stack_st_SSL_CIPHER *SSL_get1_supported_ciphers(SSL *_s);
 
 const char *SSL_get_cipher_list(const SSL *_s, int _n);
@@ -511,8 +538,6 @@ int SSL_COMP_get_id(const SSL_COMP *_comp);
 const char *SSL_COMP_get_name(const COMP_METHOD *_comp);
 
 struct stack_st_SSL_COMP *SSL_COMP_set0_compression_methods(struct stack_st_SSL_COMP *_meths);
-
-uintptr_t SSL_client_hello_get0_compression_methods(SSL *_s, const unsigned char **_out);
 
 const COMP_METHOD *SSL_get_current_compression(const SSL *_s);
 
@@ -644,21 +669,9 @@ int SSL_CTX_add_server_custom_ext(SSL_CTX *_ctx, unsigned int _ext_type, int (*_
 
 int SSL_CTX_has_client_custom_ext(const SSL_CTX *_ctx, unsigned int _ext_type);
 
-void SSL_CTX_set_client_hello_cb(SSL_CTX *_c, int (*_cb)(SSL*, int*, void*), void *_arg);
-
 int SSL_CTX_set_tlsext_max_fragment_length(SSL_CTX *_ctx, uint8_t _mode);
 
 int SSL_CTX_set_tlsext_ticket_key_evp_cb(SSL_CTX *_ctx, int (*_fp)(SSL*, unsigned char*, unsigned char*, EVP_CIPHER_CTX*, EVP_MAC_CTX*, int));
-
-int SSL_client_hello_get0_ext(SSL *_s, unsigned int _type, const unsigned char **_out, uintptr_t *_outlen);
-
-unsigned int SSL_client_hello_get0_legacy_version(SSL *_s);
-
-uintptr_t SSL_client_hello_get0_random(SSL *_s, const unsigned char **_out);
-
-int SSL_client_hello_get1_extensions_present(SSL *_s, int **_out, uintptr_t *_outlen);
-
-int SSL_client_hello_isv2(SSL *_s);
 
 int SSL_extension_supported(unsigned int _ext_type);
 
@@ -782,8 +795,6 @@ void *SSL_get0_security_ex_data(const SSL *_s);
 
 int SSL_get_async_status(SSL *_s, int *_status);
 
-uintptr_t SSL_get_client_random(const SSL *_ssl, unsigned char *_out, uintptr_t _outlen);
-
 int (*SSL_get_default_passwd_cb(SSL *_s))(char*, int, int, void*);
 
 void *SSL_get_default_passwd_cb_userdata(SSL *_s);
@@ -803,8 +814,6 @@ void *SSL_get_record_padding_callback_arg(const SSL *_ssl);
 int (*SSL_get_security_callback(const SSL *_s))(const SSL*, const SSL_CTX*, int, int, int, void*, void*);
 
 int SSL_get_security_level(const SSL *_s);
-
-uintptr_t SSL_get_server_random(const SSL *_ssl, unsigned char *_out, uintptr_t _outlen);
 
 int SSL_get_shared_sigalgs(SSL *_s, int _idx, int *_psign, int *_phash, int *_psignandhash, unsigned char *_rsig, unsigned char *_rhash);
 
@@ -991,8 +1000,6 @@ int SSL_SESSION_set_protocol_version(SSL_SESSION *_s, int _version);
 long SSL_SESSION_set_time(SSL_SESSION *_s, long _t);
 
 long SSL_SESSION_set_timeout(SSL_SESSION *_s, long _t);
-
-uintptr_t SSL_client_hello_get0_session_id(SSL *_s, const unsigned char **_out);
 
 int SSL_copy_session_id(SSL *_to, const SSL *_from);
 

@@ -44,6 +44,8 @@ pub struct HelloCallbacks {
     pub servername_arg: *mut c_void,
     pub alpn_select: AlpnSelectCb,
     pub alpn_arg: *mut c_void,
+    pub client_hello: super::client_hello::ClientHelloCb,
+    pub client_hello_arg: *mut c_void,
 }
 
 impl Default for HelloCallbacks {
@@ -53,6 +55,8 @@ impl Default for HelloCallbacks {
             servername_arg: std::ptr::null_mut(),
             alpn_select: None,
             alpn_arg: std::ptr::null_mut(),
+            client_hello: None,
+            client_hello_arg: std::ptr::null_mut(),
         }
     }
 }
@@ -60,7 +64,7 @@ impl Default for HelloCallbacks {
 impl HelloCallbacks {
     /// Whether a server must stop at the ClientHello for the application.
     pub fn any(&self) -> bool {
-        self.servername.is_some() || self.alpn_select.is_some()
+        self.servername.is_some() || self.alpn_select.is_some() || self.client_hello.is_some()
     }
 }
 
@@ -73,11 +77,13 @@ fn wire(list: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-/// Runs the callbacks, in OpenSSL's order (servername, which may switch the
-/// context, then the ALPN selection of the context in use), and chooses the
+/// Runs the callbacks, in OpenSSL's order (the ClientHello callback and the
+/// servername callback, either of which may switch the context, then the
+/// ALPN selection of the context in use), and chooses the
 /// configuration. The callbacks get the `SSL` back and may call into the
 /// library with it, so no borrow of it is held across them.
 fn on_client_hello(ssl: &mut SSL, hello: &ClientHello) -> Result<(), Error> {
+    super::client_hello::run_callback(ssl)?;
     let p: *mut SSL = ssl;
     let cbs = ssl.ctx.lock().hello;
     if let Some(cb) = cbs.servername {

@@ -268,6 +268,7 @@ pub unsafe extern "C" fn SSL_get_error(s: *const SSL, ret_code: c_int) -> c_int 
             ret: ret_code.into(),
             want_read: ssl.conn.rwstate() == RwState::Reading,
             want_write: ssl.conn.rwstate() == RwState::Writing,
+            want_client_hello_cb: ssl.conn.rwstate() == RwState::ClientHelloCb,
             received_close_notify: ssl.conn.shutdown_flags().received,
             rbio: ssl.rbio_ptr(),
             wbio: ssl.wbio_ptr(),
@@ -284,6 +285,7 @@ pub unsafe extern "C" fn SSL_want(s: *const SSL) -> c_int {
             RwState::Nothing => 1,
             RwState::Writing => 2,
             RwState::Reading => 3,
+            RwState::ClientHelloCb => 7,
         }
     })
 }

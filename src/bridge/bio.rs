@@ -178,6 +178,7 @@ pub mod code {
     pub const ZERO_RETURN: c_int = 6;
     pub const WANT_CONNECT: c_int = 7;
     pub const WANT_ACCEPT: c_int = 8;
+    pub const WANT_CLIENT_HELLO_CB: c_int = 11;
 }
 
 /// What `SSL_get_error` derives from a BIO the last call waited on: the BIO's
@@ -207,6 +208,8 @@ pub struct ErrorInputs {
     pub ret: c_long,
     pub want_read: bool,
     pub want_write: bool,
+    /// The ClientHello callback asked to be called again.
+    pub want_client_hello_cb: bool,
     pub received_close_notify: bool,
     pub rbio: *mut BIO,
     pub wbio: *mut BIO,
@@ -235,6 +238,9 @@ pub fn ssl_get_error(i: &ErrorInputs) -> c_int {
         if let Some(c) = retry_code(i.wbio) {
             return c;
         }
+    }
+    if i.want_client_hello_cb {
+        return code::WANT_CLIENT_HELLO_CB;
     }
     if i.received_close_notify {
         return code::ZERO_RETURN;

@@ -83,6 +83,7 @@ extern "C" {
         f: Option<unsafe extern "C" fn(*mut c_void)>,
     );
     pub fn CRYPTO_free(p: *mut c_void, file: *const c_char, line: c_int);
+    pub fn CRYPTO_malloc(num: usize, file: *const c_char, line: c_int) -> *mut c_void;
 }
 
 pub const BIO_FLAGS_READ: c_int = 0x01;
@@ -102,3 +103,14 @@ pub const BIO_FP_READ: c_long = 0x02;
 pub const BIO_C_SET_FILENAME: c_int = 108;
 pub const CRYPTO_EX_INDEX_SSL: c_int = 0;
 pub const CRYPTO_EX_INDEX_SSL_CTX: c_int = 1;
+
+/// A copy of `items` in memory the application frees with `OPENSSL_free`;
+/// NULL if the allocation failed.
+pub fn openssl_copy<T: Copy>(items: &[T]) -> *mut T {
+    let size = std::mem::size_of_val(items);
+    let p = unsafe { CRYPTO_malloc(size.max(1), c"ffi.rs".as_ptr(), 0) } as *mut T;
+    if !p.is_null() {
+        unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), p, items.len()) };
+    }
+    p
+}

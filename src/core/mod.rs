@@ -1,10 +1,12 @@
 //! The library a Rust program could use: no raw pointers, errors as values.
 
 pub mod cipher;
+pub mod client_hello;
 pub mod connection;
 pub mod context;
 pub mod error;
 pub mod fault;
+pub mod hello_tap;
 pub mod options;
 mod reason_table;
 pub mod record_check;

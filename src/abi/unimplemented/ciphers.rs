@@ -61,14 +61,6 @@ pub unsafe extern "C" fn SSL_bytes_to_cipher_list(
     absent(c"SSL_bytes_to_cipher_list", 0)
 }
 
-#[export_name = "sslshim_SSL_client_hello_get0_ciphers"]
-pub unsafe extern "C" fn SSL_client_hello_get0_ciphers(
-    _s: *mut SSL,
-    _out: *mut *const c_uchar,
-) -> usize {
-    absent(c"SSL_client_hello_get0_ciphers", 0)
-}
-
 #[export_name = "sslshim_SSL_get1_supported_ciphers"]
 pub unsafe extern "C" fn SSL_get1_supported_ciphers(_s: *mut SSL) -> *mut stack_st_SSL_CIPHER {
     absent(c"SSL_get1_supported_ciphers", ptr::null_mut())

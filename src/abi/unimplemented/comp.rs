@@ -2,7 +2,7 @@
 
 use std::ptr;
 
-use libc::{c_char, c_int, c_uchar};
+use libc::{c_char, c_int};
 use openssl_sys::COMP_METHOD;
 
 use super::absent;
@@ -42,14 +42,6 @@ pub unsafe extern "C" fn SSL_COMP_set0_compression_methods(
     _meths: *mut stack_st_SSL_COMP,
 ) -> *mut stack_st_SSL_COMP {
     absent(c"SSL_COMP_set0_compression_methods", ptr::null_mut())
-}
-
-#[export_name = "sslshim_SSL_client_hello_get0_compression_methods"]
-pub unsafe extern "C" fn SSL_client_hello_get0_compression_methods(
-    _s: *mut SSL,
-    _out: *mut *const c_uchar,
-) -> usize {
-    absent(c"SSL_client_hello_get0_compression_methods", 0)
 }
 
 #[export_name = "sslshim_SSL_get_current_compression"]

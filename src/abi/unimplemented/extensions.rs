@@ -117,15 +117,6 @@ pub unsafe extern "C" fn SSL_CTX_has_client_custom_ext(
     absent(c"SSL_CTX_has_client_custom_ext", 0)
 }
 
-#[export_name = "sslshim_SSL_CTX_set_client_hello_cb"]
-pub unsafe extern "C" fn SSL_CTX_set_client_hello_cb(
-    _c: *mut SSL_CTX,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_int, *mut c_void) -> c_int>,
-    _arg: *mut c_void,
-) {
-    absent(c"SSL_CTX_set_client_hello_cb", ())
-}
-
 #[export_name = "sslshim_SSL_CTX_set_tlsext_max_fragment_length"]
 pub unsafe extern "C" fn SSL_CTX_set_tlsext_max_fragment_length(
     _ctx: *mut SSL_CTX,
@@ -149,43 +140,6 @@ pub unsafe extern "C" fn SSL_CTX_set_tlsext_ticket_key_evp_cb(
     >,
 ) -> c_int {
     absent(c"SSL_CTX_set_tlsext_ticket_key_evp_cb", 0)
-}
-
-#[export_name = "sslshim_SSL_client_hello_get0_ext"]
-pub unsafe extern "C" fn SSL_client_hello_get0_ext(
-    _s: *mut SSL,
-    _type: c_uint,
-    _out: *mut *const c_uchar,
-    _outlen: *mut usize,
-) -> c_int {
-    absent(c"SSL_client_hello_get0_ext", 0)
-}
-
-#[export_name = "sslshim_SSL_client_hello_get0_legacy_version"]
-pub unsafe extern "C" fn SSL_client_hello_get0_legacy_version(_s: *mut SSL) -> c_uint {
-    absent(c"SSL_client_hello_get0_legacy_version", 0)
-}
-
-#[export_name = "sslshim_SSL_client_hello_get0_random"]
-pub unsafe extern "C" fn SSL_client_hello_get0_random(
-    _s: *mut SSL,
-    _out: *mut *const c_uchar,
-) -> usize {
-    absent(c"SSL_client_hello_get0_random", 0)
-}
-
-#[export_name = "sslshim_SSL_client_hello_get1_extensions_present"]
-pub unsafe extern "C" fn SSL_client_hello_get1_extensions_present(
-    _s: *mut SSL,
-    _out: *mut *mut c_int,
-    _outlen: *mut usize,
-) -> c_int {
-    absent(c"SSL_client_hello_get1_extensions_present", 0)
-}
-
-#[export_name = "sslshim_SSL_client_hello_isv2"]
-pub unsafe extern "C" fn SSL_client_hello_isv2(_s: *mut SSL) -> c_int {
-    absent(c"SSL_client_hello_isv2", 0)
 }
 
 #[export_name = "sslshim_SSL_extension_supported"]

@@ -343,15 +343,6 @@ pub unsafe extern "C" fn SSL_get_async_status(_s: *mut SSL, _status: *mut c_int)
     absent(c"SSL_get_async_status", 0)
 }
 
-#[export_name = "sslshim_SSL_get_client_random"]
-pub unsafe extern "C" fn SSL_get_client_random(
-    _ssl: *const SSL,
-    _out: *mut c_uchar,
-    _outlen: usize,
-) -> usize {
-    absent(c"SSL_get_client_random", 0)
-}
-
 #[export_name = "sslshim_SSL_get_default_passwd_cb"]
 pub unsafe extern "C" fn SSL_get_default_passwd_cb(
     _s: *mut SSL,
@@ -425,15 +416,6 @@ pub unsafe extern "C" fn SSL_get_security_callback(
 #[export_name = "sslshim_SSL_get_security_level"]
 pub unsafe extern "C" fn SSL_get_security_level(_s: *const SSL) -> c_int {
     absent(c"SSL_get_security_level", 0)
-}
-
-#[export_name = "sslshim_SSL_get_server_random"]
-pub unsafe extern "C" fn SSL_get_server_random(
-    _ssl: *const SSL,
-    _out: *mut c_uchar,
-    _outlen: usize,
-) -> usize {
-    absent(c"SSL_get_server_random", 0)
 }
 
 #[export_name = "sslshim_SSL_get_shared_sigalgs"]

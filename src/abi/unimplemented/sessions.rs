@@ -380,14 +380,6 @@ pub unsafe extern "C" fn SSL_SESSION_set_timeout(_s: *mut SSL_SESSION, _t: c_lon
     absent(c"SSL_SESSION_set_timeout", 0)
 }
 
-#[export_name = "sslshim_SSL_client_hello_get0_session_id"]
-pub unsafe extern "C" fn SSL_client_hello_get0_session_id(
-    _s: *mut SSL,
-    _out: *mut *const c_uchar,
-) -> usize {
-    absent(c"SSL_client_hello_get0_session_id", 0)
-}
-
 #[export_name = "sslshim_SSL_copy_session_id"]
 pub unsafe extern "C" fn SSL_copy_session_id(_to: *mut SSL, _from: *const SSL) -> c_int {
     absent(c"SSL_copy_session_id", 0)

@@ -12,6 +12,7 @@ use rustls::ServerConfig;
 
 use super::records::{ReadHalf, WriteHalf};
 use super::{Connection, RwState, State};
+use crate::core::client_hello::ClientHelloView;
 use crate::core::error::{reason_for_tls_error, Error, Reason};
 use crate::core::record_reader::Bounded;
 use crate::core::transport::Transport;
@@ -49,6 +50,18 @@ impl Connection {
         if let Some(hook) = &self.step_hook {
             hook();
         }
+        self.rwstate = RwState::Nothing;
+        let hello = self.tapped(io, Self::read_hello_records)?;
+        if self.hello_view.is_none() {
+            self.hello_view = self
+                .hellos
+                .client_hello()
+                .and_then(|m| ClientHelloView::parse(m.body.clone()));
+        }
+        Ok(hello)
+    }
+
+    fn read_hello_records(&mut self, io: &mut dyn Transport) -> Result<ClientHello, Error> {
         loop {
             let acceptor = match &mut self.state {
                 State::Accepting(a) => a,
@@ -103,6 +116,8 @@ impl Connection {
         let State::HelloReceived(accepted) = std::mem::replace(&mut self.state, State::Idle) else {
             return Err(Error::Transport);
         };
+        // OpenSSL's view of the ClientHello ends with its processing.
+        self.hello_view = None;
         match accepted.into_connection(config) {
             Ok(conn) => {
                 self.begin(conn.into());
@@ -121,6 +136,7 @@ impl Connection {
     pub fn reject_hello(&mut self, alert: u8, reason: Reason, io: &mut dyn Transport) -> Error {
         let record = [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, alert];
         let _ = WriteHalf(io).write_all(&record);
+        self.hello_view = None;
         self.fail();
         Error::Ssl(reason)
     }

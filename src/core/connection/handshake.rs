@@ -52,6 +52,10 @@ impl Connection {
 
     /// `SSL_do_handshake`, and the implicit handshake of a first read or write.
     pub fn handshake(&mut self, io: &mut dyn Transport) -> Result<(), Error> {
+        self.tapped(io, Self::run_handshake)
+    }
+
+    fn run_handshake(&mut self, io: &mut dyn Transport) -> Result<(), Error> {
         crate::core::fault::point("handshake");
         if self.role == Role::Unset {
             return Err(Reason::UNINITIALIZED.into());

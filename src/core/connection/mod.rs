@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use rustls::{ClientConfig, ServerConfig};
 
+use super::client_hello::ClientHelloView;
 use super::context::{Context, Method, Variant, TLS1_2_VERSION, TLS1_3_VERSION};
 use super::error::{reason_for_tls_error, Error};
+use super::hello_tap::HelloTaps;
 use super::record_reader::RecordBoundary;
 use super::session::{ConnectionStore, NewSessionHook, Session};
 use super::verify::{self, x509_v};
@@ -18,6 +20,7 @@ mod accept;
 pub use accept::{ClientHello, AD_NO_APPLICATION_PROTOCOL, AD_UNRECOGNIZED_NAME};
 mod handshake;
 pub use handshake::KeyUpdate;
+mod hellos;
 mod read;
 mod records;
 mod shutdown;
@@ -36,6 +39,8 @@ pub enum RwState {
     Nothing,
     Reading,
     Writing,
+    /// The ClientHello callback asked to be called again.
+    ClientHelloCb,
 }
 
 enum State {
@@ -153,6 +158,12 @@ pub struct Connection {
     key_update: Option<KeyUpdate>,
     /// What a server learnt from the ClientHello when it stopped there.
     hello: Option<ClientHello>,
+    /// The hellos as they crossed the wire (see `hello_tap`).
+    hellos: HelloTaps,
+    /// The ClientHello for the application's callbacks, while they run.
+    hello_view: Option<ClientHelloView>,
+    /// The ClientHello callback is running (see `client_random`).
+    in_client_hello_cb: bool,
     /// `SSL_set_session`: what a client offers to resume.
     offered_session: Option<Arc<Session>>,
     /// What this handshake leaves for `SSL_get1_session`.
@@ -187,6 +198,9 @@ impl Connection {
             close_notify_deferred: false,
             key_update: None,
             hello: None,
+            hellos: HelloTaps::default(),
+            hello_view: None,
+            in_client_hello_cb: false,
             offered_session: None,
             session: Arc::default(),
             new_session_hook: None,
@@ -265,6 +279,8 @@ impl Connection {
         self.key_update_answer_unasked = false;
         self.close_notify_deferred = false;
         self.hello = None;
+        self.hellos = HelloTaps::default();
+        self.hello_view = None;
         // OpenSSL keeps the session through SSL_clear and offers it again.
         if self.session.resumable() {
             self.offered_session = Some(self.session.clone());
@@ -376,6 +392,7 @@ impl Connection {
 
     /// A fatal failure at start, such as a server with no certificate.
     pub fn fail(&mut self) {
+        self.hello_view = None;
         self.state = match mem::replace(&mut self.state, State::Idle) {
             State::Handshaking(c) | State::Established(c) => State::Failed(Some(c)),
             State::Failed(c) => State::Failed(c),
