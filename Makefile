@@ -8,7 +8,13 @@ CARGO ?= cargo
 DEBS := libssl-dev openssl curl gcc make pkg-config iproute2 procps python3 \
   nginx-light haproxy socat stunnel4
 
-.PHONY: all build deps demo test cargo-test ctests programs bench clean
+.PHONY: all build deps demo test cargo-test ctests programs bench clean install uninstall
+
+# `make install`: the library goes where no loader looks by default, so the
+# system's libssl.so.3 stays the one every program gets; bin/with-sslshim
+# puts ours under one command. DESTDIR stages a package.
+PREFIX ?= /usr/local
+LIBDIR := $(PREFIX)/lib/sslshim
 
 all: build
 
@@ -43,9 +49,22 @@ test: build cargo-test
 	bash tests/misuse/run.sh
 	bash ctests/run.sh
 	bash tests/programs/run.sh
+	bash tests/install.sh
 
 programs: build
 	bash tests/programs/run.sh
+
+install: build
+	install -d "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(PREFIX)/bin"
+	install -m 0644 $(LIB) "$(DESTDIR)$(LIBDIR)/libssl.so.3"
+	@# The installed launcher names the installed library, wherever it runs from.
+	sed "s|^LIB_DIR=$$|LIB_DIR='$(LIBDIR)'|" bin/with-sslshim > "$(DESTDIR)$(PREFIX)/bin/.with-sslshim.tmp"
+	chmod 0755 "$(DESTDIR)$(PREFIX)/bin/.with-sslshim.tmp"
+	mv -f "$(DESTDIR)$(PREFIX)/bin/.with-sslshim.tmp" "$(DESTDIR)$(PREFIX)/bin/with-sslshim"
+
+uninstall:
+	rm -f "$(DESTDIR)$(LIBDIR)/libssl.so.3" "$(DESTDIR)$(PREFIX)/bin/with-sslshim"
+	-rmdir "$(DESTDIR)$(LIBDIR)" 2>/dev/null
 
 bench: build
 	bash bench/run.sh
