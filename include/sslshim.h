@@ -218,10 +218,6 @@ int SSL_CTX_set_ciphersuites(SSL_CTX *ctx, const char *s);
 
 int SSL_CTX_set_alpn_protos(SSL_CTX *ctx, const uint8_t *protos, unsigned int len);
 
-void SSL_CTX_set_default_passwd_cb(SSL_CTX *ctx, pem_password_cb * cb);
-
-void SSL_CTX_set_default_passwd_cb_userdata(SSL_CTX *ctx, void *u);
-
 void SSL_CTX_set_keylog_callback(SSL_CTX *ctx, SSL_CTX_keylog_cb_func cb);
 
 SSL_CTX_keylog_cb_func SSL_CTX_get_keylog_callback(const SSL_CTX *ctx);
@@ -344,6 +340,20 @@ uint64_t SSL_clear_options(SSL *s, uint64_t op);
 
 uint64_t SSL_get_options(const SSL *s);
 
+X509_VERIFY_PARAM *SSL_CTX_get0_param(SSL_CTX *ctx);
+
+X509_VERIFY_PARAM *SSL_get0_param(SSL *s);
+
+struct stack_st_X509 *SSL_get0_verified_chain(const SSL *s);
+
+void SSL_CTX_set_default_passwd_cb(SSL_CTX *ctx, pem_password_cb * cb);
+
+void SSL_CTX_set_default_passwd_cb_userdata(SSL_CTX *ctx, void *u);
+
+pem_password_cb * SSL_CTX_get_default_passwd_cb(SSL_CTX *ctx);
+
+void *SSL_CTX_get_default_passwd_cb_userdata(SSL_CTX *ctx);
+
 size_t SSL_get_client_random(const SSL *ssl, uint8_t *out, size_t outlen);
 
 size_t SSL_get_server_random(const SSL *ssl, uint8_t *out, size_t outlen);
@@ -464,8 +474,6 @@ void SSL_certs_clear(SSL *_s);
 int SSL_check_chain(SSL *_s, X509 *_x, EVP_PKEY *_pk, struct stack_st_X509 *_chain);
 
 X509 *SSL_get0_peer_certificate(const SSL *_s);
-
-struct stack_st_X509 *SSL_get0_verified_chain(const SSL *_s);
 
 int SSL_set0_tmp_dh_pkey(SSL *_s, EVP_PKEY *_dhpkey);
 
@@ -707,13 +715,7 @@ const SSL_METHOD *TLSv1_server_method(void);
 
 int ERR_load_SSL_strings(void);
 
-X509_VERIFY_PARAM *SSL_CTX_get0_param(SSL_CTX *_ctx);
-
 void *SSL_CTX_get0_security_ex_data(const SSL_CTX *_ctx);
-
-int (*SSL_CTX_get_default_passwd_cb(SSL_CTX *_ctx))(char*, int, int, void*);
-
-void *SSL_CTX_get_default_passwd_cb_userdata(SSL_CTX *_ctx);
 
 void *SSL_CTX_get_record_padding_callback_arg(const SSL_CTX *_ctx);
 
@@ -788,8 +790,6 @@ int SSL_export_keying_material(SSL *_s, unsigned char *_out, uintptr_t _olen, co
 int SSL_export_keying_material_early(SSL *_s, unsigned char *_out, uintptr_t _olen, const char *_label, uintptr_t _llen, const unsigned char *_context, uintptr_t _contextlen);
 
 int SSL_free_buffers(SSL *_ssl);
-
-X509_VERIFY_PARAM *SSL_get0_param(SSL *_ssl);
 
 void *SSL_get0_security_ex_data(const SSL *_s);
 

@@ -155,6 +155,7 @@ pub unsafe extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
         let ssl = deref!(c"SSL_clear", s, 0);
         ssl.conn.clear();
         ssl.peer_chain = None;
+        ssl.verify.verified_chain = None;
         1
     })
 }

@@ -419,22 +419,6 @@ pub unsafe extern "C" fn SSL_CTX_set_alpn_protos(
     })
 }
 
-#[export_name = "sslshim_SSL_CTX_set_default_passwd_cb"]
-pub unsafe extern "C" fn SSL_CTX_set_default_passwd_cb(ctx: *mut SSL_CTX, cb: ffi::PemPasswordCb) {
-    guard(c"SSL_CTX_set_default_passwd_cb", (), || {
-        let ctx = deref!(c"SSL_CTX_set_default_passwd_cb", ctx);
-        ctx.lock().password.cb = cb;
-    })
-}
-
-#[export_name = "sslshim_SSL_CTX_set_default_passwd_cb_userdata"]
-pub unsafe extern "C" fn SSL_CTX_set_default_passwd_cb_userdata(ctx: *mut SSL_CTX, u: *mut c_void) {
-    guard(c"SSL_CTX_set_default_passwd_cb_userdata", (), || {
-        let ctx = deref!(c"SSL_CTX_set_default_passwd_cb_userdata", ctx);
-        ctx.lock().password.userdata = u;
-    })
-}
-
 pub type KeylogCallback =
     Option<unsafe extern "C" fn(*const crate::abi::connection::SSL, *const libc::c_char)>;
 

@@ -29,6 +29,8 @@ pub mod io;
 pub mod key_update;
 pub mod keylog;
 pub mod options;
+pub mod param;
+pub mod passwd;
 pub mod randoms;
 pub mod session;
 pub mod session_ctx;

@@ -18,6 +18,8 @@ use crate::bridge::x509;
 pub(crate) struct VerifyState {
     pub callback: VerifyCallback,
     pub param: VerifyParam,
+    /// `SSL_get0_verified_chain`: what the last verification built.
+    pub verified_chain: Option<x509::CertStack>,
 }
 
 impl VerifyState {
@@ -26,6 +28,7 @@ impl VerifyState {
         Some(VerifyState {
             callback: c.verify_callback,
             param: VerifyParam::inherit(&c.param)?,
+            verified_chain: None,
         })
     }
 }
@@ -54,7 +57,7 @@ unsafe fn verify_peer(s: *mut SSL, chain: &[CertificateDer<'_>], server: bool) -
     };
     // Unlocked before libcrypto runs: the callback may call into the context.
     let store = ctx.lock().store.as_ptr();
-    let out = bverify::verify_chain(
+    let mut out = bverify::verify_chain(
         &ChainRequest {
             store,
             param: &v.param,
@@ -64,6 +67,9 @@ unsafe fn verify_peer(s: *mut SSL, chain: &[CertificateDer<'_>], server: bool) -
         },
         chain,
     );
+    let built = out.chain.take();
+    // SAFETY: as above; nothing else borrows this field once libcrypto returned.
+    unsafe { (*std::ptr::addr_of_mut!((*s).verify.verified_chain)) = built };
     (out.accepted, out.error)
 }
 

@@ -29,6 +29,7 @@ extern "C" {
     fn X509_STORE_CTX_get0_param(ctx: *mut X509_STORE_CTX) -> *mut X509_VERIFY_PARAM;
     fn X509_STORE_CTX_set_verify_cb(ctx: *mut X509_STORE_CTX, cb: VerifyCallback);
     fn X509_STORE_CTX_get_error(ctx: *mut X509_STORE_CTX) -> c_int;
+    fn X509_STORE_CTX_get1_chain(ctx: *const X509_STORE_CTX) -> *mut OPENSSL_STACK;
     fn CRYPTO_get_ex_new_index(
         class_index: c_int,
         argl: c_long,
@@ -176,11 +177,13 @@ pub struct ChainRequest<'a> {
     pub server: bool,
 }
 
-/// What `X509_verify_cert` decided, and the `X509_V_*` error it left.
-#[derive(Debug, Clone, Copy)]
+/// What `X509_verify_cert` decided, the `X509_V_*` error it left, and the
+/// chain it built (also after a failure, as far as it got).
+#[derive(Debug)]
 pub struct ChainOutcome {
     pub accepted: bool,
     pub error: i64,
+    pub chain: Option<CertStack>,
 }
 
 /// OpenSSL's `ssl_verify_cert_chain`: the leaf and everything the peer sent
@@ -190,6 +193,7 @@ pub fn verify_chain(req: &ChainRequest<'_>, chain: &[CertificateDer<'_>]) -> Cha
     const FAILED: ChainOutcome = ChainOutcome {
         accepted: false,
         error: 1, // X509_V_ERR_UNSPECIFIED
+        chain: None,
     };
     // The leaf is the stack's first certificate, as in libssl: decoding it
     // twice cost a quarter of a client's handshake (libcrypto 3.0 decodes
@@ -228,6 +232,7 @@ pub fn verify_chain(req: &ChainRequest<'_>, chain: &[CertificateDer<'_>]) -> Cha
             out = ChainOutcome {
                 accepted: r > 0,
                 error: X509_STORE_CTX_get_error(ctx) as i64,
+                chain: CertStack::adopt(X509_STORE_CTX_get1_chain(ctx)),
             };
             X509_VERIFY_PARAM_move_peername(req.param.as_ptr(), param);
         }

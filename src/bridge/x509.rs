@@ -329,6 +329,15 @@ impl CertStack {
         Some(stack)
     }
 
+    /// Takes over a stack of owned certificates (`X509_STORE_CTX_get1_chain`).
+    ///
+    /// # Safety
+    /// `p` is NULL or a `STACK_OF(X509)` whose certificates' references the
+    /// caller gives up.
+    pub unsafe fn adopt(p: *mut OPENSSL_STACK) -> Option<CertStack> {
+        (!p.is_null()).then_some(CertStack(p))
+    }
+
     pub fn as_ptr(&self) -> *mut OPENSSL_STACK {
         self.0
     }

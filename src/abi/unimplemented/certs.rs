@@ -147,11 +147,6 @@ pub unsafe extern "C" fn SSL_get0_peer_certificate(_s: *const SSL) -> *mut X509 
     absent(c"SSL_get0_peer_certificate", ptr::null_mut())
 }
 
-#[export_name = "sslshim_SSL_get0_verified_chain"]
-pub unsafe extern "C" fn SSL_get0_verified_chain(_s: *const SSL) -> *mut stack_st_X509 {
-    absent(c"SSL_get0_verified_chain", ptr::null_mut())
-}
-
 #[export_name = "sslshim_SSL_set0_tmp_dh_pkey"]
 pub unsafe extern "C" fn SSL_set0_tmp_dh_pkey(_s: *mut SSL, _dhpkey: *mut EVP_PKEY) -> c_int {
     absent(c"SSL_set0_tmp_dh_pkey", 0)

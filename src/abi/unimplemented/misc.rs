@@ -17,26 +17,9 @@ pub unsafe extern "C" fn ERR_load_SSL_strings() -> c_int {
     absent(c"ERR_load_SSL_strings", 0)
 }
 
-#[export_name = "sslshim_SSL_CTX_get0_param"]
-pub unsafe extern "C" fn SSL_CTX_get0_param(_ctx: *mut SSL_CTX) -> *mut X509_VERIFY_PARAM {
-    absent(c"SSL_CTX_get0_param", ptr::null_mut())
-}
-
 #[export_name = "sslshim_SSL_CTX_get0_security_ex_data"]
 pub unsafe extern "C" fn SSL_CTX_get0_security_ex_data(_ctx: *const SSL_CTX) -> *mut c_void {
     absent(c"SSL_CTX_get0_security_ex_data", ptr::null_mut())
-}
-
-#[export_name = "sslshim_SSL_CTX_get_default_passwd_cb"]
-pub unsafe extern "C" fn SSL_CTX_get_default_passwd_cb(
-    _ctx: *mut SSL_CTX,
-) -> Option<unsafe extern "C" fn(*mut c_char, c_int, c_int, *mut c_void) -> c_int> {
-    absent(c"SSL_CTX_get_default_passwd_cb", None)
-}
-
-#[export_name = "sslshim_SSL_CTX_get_default_passwd_cb_userdata"]
-pub unsafe extern "C" fn SSL_CTX_get_default_passwd_cb_userdata(_ctx: *mut SSL_CTX) -> *mut c_void {
-    absent(c"SSL_CTX_get_default_passwd_cb_userdata", ptr::null_mut())
 }
 
 #[export_name = "sslshim_SSL_CTX_get_record_padding_callback_arg"]
@@ -326,11 +309,6 @@ pub unsafe extern "C" fn SSL_export_keying_material_early(
 #[export_name = "sslshim_SSL_free_buffers"]
 pub unsafe extern "C" fn SSL_free_buffers(_ssl: *mut SSL) -> c_int {
     absent(c"SSL_free_buffers", 0)
-}
-
-#[export_name = "sslshim_SSL_get0_param"]
-pub unsafe extern "C" fn SSL_get0_param(_ssl: *mut SSL) -> *mut X509_VERIFY_PARAM {
-    absent(c"SSL_get0_param", ptr::null_mut())
 }
 
 #[export_name = "sslshim_SSL_get0_security_ex_data"]

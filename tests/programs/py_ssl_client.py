@@ -1,0 +1,59 @@
+"""The client side of tests/programs/python.sh, run by the distribution's
+Python on whichever libssl the loader gives it. Prints one line per check.
+
+    python3 py_ssl_client.py maps
+    python3 py_ssl_client.py get PORT CAFILE          # sha256 of GET /data
+    python3 py_ssl_client.py put PORT CAFILE FILE     # the server's sha256
+    python3 py_ssl_client.py refused PORT [CAFILE [HOST]]
+"""
+import hashlib
+import http.client
+import os
+import socket
+import ssl
+import sys
+import urllib.request
+
+
+def maps():
+    libs = sorted({line.split()[-1] for line in open("/proc/self/maps")
+                   if line.rstrip().endswith("libssl.so.3")})
+    print(" ".join(libs))
+
+
+def get(port, cafile):
+    ctx = ssl.create_default_context(cafile=cafile)
+    h = hashlib.sha256()
+    with urllib.request.urlopen(f"https://localhost:{port}/data", context=ctx) as r:
+        while True:
+            b = r.read(1 << 16)
+            if not b:
+                break
+            h.update(b)
+    print(h.hexdigest())
+
+
+def put(port, cafile, path):
+    ctx = ssl.create_default_context(cafile=cafile)
+    conn = http.client.HTTPSConnection("localhost", port, context=ctx)
+    with open(path, "rb") as f:
+        conn.request("PUT", "/upload", body=f,
+                     headers={"Content-Length": str(os.path.getsize(path))})
+    r = conn.getresponse()
+    print(r.read().decode().strip())
+
+
+def refused(port, cafile=None, host="localhost"):
+    # Without a CA file the default context trusts the system's roots, which
+    # do not include the test CA.
+    ctx = ssl.create_default_context(cafile=cafile)
+    try:
+        with socket.create_connection(("127.0.0.1", port)) as raw:
+            with ctx.wrap_socket(raw, server_hostname=host) as s:
+                print("connected", s.version())
+    except ssl.SSLCertVerificationError as e:
+        print("SSLCertVerificationError", e.verify_code, e.verify_message, e.reason)
+
+
+cmd, args = sys.argv[1], sys.argv[2:]
+{"maps": maps, "get": get, "put": put, "refused": refused}[cmd](*args)
