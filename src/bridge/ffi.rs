@@ -22,6 +22,8 @@ pub type PemPasswordCb =
     Option<unsafe extern "C" fn(*mut c_char, c_int, c_int, *mut c_void) -> c_int>;
 
 extern "C" {
+    /// Takes a `DH *`; the type is opaque here.
+    pub fn DH_security_bits(dh: *const c_void) -> c_int;
     pub fn BIO_test_flags(b: *const BIO, flags: c_int) -> c_int;
     pub fn BIO_get_retry_reason(b: *mut BIO) -> c_int;
     pub fn BIO_find_type(b: *mut BIO, bio_type: c_int) -> *mut BIO;

@@ -4,6 +4,7 @@ pub mod cipher;
 pub mod client_hello;
 pub mod connection;
 pub mod context;
+pub mod dh;
 pub mod error;
 pub mod fault;
 pub mod hello_tap;
