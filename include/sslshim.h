@@ -144,6 +144,31 @@ int SSL_client_hello_get1_extensions_present(SSL *s, int **out, size_t *outlen);
 
 int SSL_client_hello_get0_ext(SSL *s, unsigned int ext_type, const uint8_t **out, size_t *outlen);
 
+struct stack_st_SSL_COMP *SSL_COMP_get_compression_methods(void);
+
+struct stack_st_SSL_COMP *SSL_COMP_set0_compression_methods(struct stack_st_SSL_COMP *meths);
+
+/**
+ * OpenSSL 3.0 without zlib returns success and adds nothing when the method
+ * is not a real one, which is all libcrypto's `COMP_zlib()` then gives; with
+ * no compression at all here, every method is treated that way.
+ */
+int SSL_COMP_add_compression_method(int _id, COMP_METHOD *cm);
+
+const char *SSL_COMP_get_name(const COMP_METHOD *cm);
+
+/**
+ * No `SSL_COMP` exists: the list never holds one and applications cannot
+ * make one. A pointer that is not NULL is not read.
+ */
+const char *SSL_COMP_get0_name(const SSL_COMP *comp);
+
+int SSL_COMP_get_id(const SSL_COMP *comp);
+
+const COMP_METHOD *SSL_get_current_compression(const SSL *s);
+
+const COMP_METHOD *SSL_get_current_expansion(const SSL *s);
+
 SSL *SSL_new(SSL_CTX *ctx);
 
 int SSL_clear(SSL *s);
@@ -534,22 +559,6 @@ char *SSL_get_shared_ciphers(const SSL *_s, char *_buf, int _size);
 int SSL_set_cipher_list(SSL *_s, const char *_str);
 
 int SSL_set_ciphersuites(SSL *_s, const char *_str);
-
-int SSL_COMP_add_compression_method(int _id, COMP_METHOD *_cm);
-
-const char *SSL_COMP_get0_name(const SSL_COMP *_comp);
-
-struct stack_st_SSL_COMP *SSL_COMP_get_compression_methods(void);
-
-int SSL_COMP_get_id(const SSL_COMP *_comp);
-
-const char *SSL_COMP_get_name(const COMP_METHOD *_comp);
-
-struct stack_st_SSL_COMP *SSL_COMP_set0_compression_methods(struct stack_st_SSL_COMP *_meths);
-
-const COMP_METHOD *SSL_get_current_compression(const SSL *_s);
-
-const COMP_METHOD *SSL_get_current_expansion(const SSL *_s);
 
 unsigned int SSL_CONF_CTX_clear_flags(SSL_CONF_CTX *_cctx, unsigned int _flags);
 

@@ -30,11 +30,13 @@ OURS = {
     "SSL_METHOD": "context",
     "SSL_SESSION": "session",
     "SSL_CIPHER": "cipher",
+    "SSL_COMP": "comp",
+    "stack_st_SSL_COMP": "comp",
 }
 # libcrypto types openssl-sys does not declare; declared opaque in mod.rs.
 LOCAL = {
-    "CTLOG_STORE", "SSL_CONF_CTX", "SSL_COMP", "SSL_DANE", "OSSL_HANDSHAKE_STATE",
-    "lhash_st_SSL_SESSION", "stack_st_SSL_COMP", "stack_st_SCT",
+    "CTLOG_STORE", "SSL_CONF_CTX", "SSL_DANE", "OSSL_HANDSHAKE_STATE",
+    "lhash_st_SSL_SESSION", "stack_st_SCT",
     "openssl_ssl_test_functions", "CT_POLICY_EVAL_CTX", "BIO_ADDR",
 }
 INTS = {

@@ -18,6 +18,7 @@ pub mod cert;
 pub mod cipher;
 pub mod cipher_nid;
 pub mod client_hello;
+pub mod comp;
 pub mod connection;
 pub mod context;
 pub mod ctrl;

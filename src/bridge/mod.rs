@@ -3,6 +3,7 @@
 
 pub mod bio;
 pub mod chain;
+pub mod comp;
 pub mod err;
 pub mod ex_data;
 pub mod ffi;

@@ -11,19 +11,16 @@ use std::ffi::CStr;
 pub enum BIO_ADDR {}
 pub enum CTLOG_STORE {}
 pub enum CT_POLICY_EVAL_CTX {}
-pub enum SSL_COMP {}
 pub enum SSL_CONF_CTX {}
 pub enum SSL_DANE {}
 pub enum lhash_st_SSL_SESSION {}
 pub enum openssl_ssl_test_functions {}
 pub enum stack_st_SCT {}
-pub enum stack_st_SSL_COMP {}
 
 pub mod bio;
 pub mod ca_names;
 pub mod certs;
 pub mod ciphers;
-pub mod comp;
 pub mod conf;
 pub mod ct;
 pub mod dane;
