@@ -182,16 +182,30 @@ pub mod code {
 }
 
 /// What `SSL_get_error` derives from a BIO the last call waited on: the BIO's
-/// retry flags say which way it must go next.
-fn retry_code(b: *mut BIO) -> Option<c_int> {
+/// retry flags say which way it must go next. A BIO that both reads and
+/// writes (an application's own, or a socket) may carry both flags, when its
+/// methods set one without clearing the other; OpenSSL then trusts the flag
+/// of the direction the call was waiting for, so that goes first.
+fn retry_code(b: *mut BIO, waiting_to_write: bool) -> Option<c_int> {
     if b.is_null() {
         return None;
     }
     let f = |flag| unsafe { ffi::BIO_test_flags(b, flag) != 0 };
-    if f(ffi::BIO_FLAGS_READ) {
-        Some(code::WANT_READ)
-    } else if f(ffi::BIO_FLAGS_WRITE) {
-        Some(code::WANT_WRITE)
+    let (first, second) = if waiting_to_write {
+        (
+            (ffi::BIO_FLAGS_WRITE, code::WANT_WRITE),
+            (ffi::BIO_FLAGS_READ, code::WANT_READ),
+        )
+    } else {
+        (
+            (ffi::BIO_FLAGS_READ, code::WANT_READ),
+            (ffi::BIO_FLAGS_WRITE, code::WANT_WRITE),
+        )
+    };
+    if f(first.0) {
+        Some(first.1)
+    } else if f(second.0) {
+        Some(second.1)
     } else if f(ffi::BIO_FLAGS_IO_SPECIAL) {
         Some(match unsafe { ffi::BIO_get_retry_reason(b) } {
             ffi::BIO_RR_CONNECT => code::WANT_CONNECT,
@@ -230,12 +244,12 @@ pub fn ssl_get_error(i: &ErrorInputs) -> c_int {
         };
     }
     if i.want_read {
-        if let Some(c) = retry_code(i.rbio) {
+        if let Some(c) = retry_code(i.rbio, false) {
             return c;
         }
     }
     if i.want_write {
-        if let Some(c) = retry_code(i.wbio) {
+        if let Some(c) = retry_code(i.wbio, true) {
             return c;
         }
     }
