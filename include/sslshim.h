@@ -49,6 +49,32 @@ int SSL_add_dir_cert_subjects_to_stack(struct stack_st_X509_NAME *stack, const c
 
 struct stack_st_X509_NAME *SSL_dup_CA_list(const struct stack_st_X509_NAME *sk);
 
+/**
+ * `SSL_CTX_set0_CA_list`: the names a server sends in its
+ * CertificateRequest when its client CA list is empty (a client's would go
+ * in a certificate_authorities extension, which rustls does not send).
+ */
+void SSL_CTX_set0_CA_list(SSL_CTX *ctx, struct stack_st_X509_NAME *name_list);
+
+const struct stack_st_X509_NAME *SSL_CTX_get0_CA_list(const SSL_CTX *ctx);
+
+int SSL_CTX_add1_to_CA_list(SSL_CTX *ctx, const X509 *x);
+
+void SSL_set0_CA_list(SSL *s, struct stack_st_X509_NAME *name_list);
+
+/**
+ * The connection's own list, else its context's.
+ */
+const struct stack_st_X509_NAME *SSL_get0_CA_list(const SSL *s);
+
+int SSL_add1_to_CA_list(SSL *s, const X509 *x);
+
+/**
+ * The names the peer sent: rustls keeps them to itself, so NULL, as
+ * OpenSSL answers when none were sent.
+ */
+const struct stack_st_X509_NAME *SSL_get0_peer_CA_list(const SSL *s);
+
 int SSL_CTX_use_certificate_file(SSL_CTX *ctx, const char *file, int filetype);
 
 int SSL_CTX_use_certificate_chain_file(SSL_CTX *ctx, const char *file);
@@ -168,6 +194,36 @@ int SSL_COMP_get_id(const SSL_COMP *comp);
 const COMP_METHOD *SSL_get_current_compression(const SSL *s);
 
 const COMP_METHOD *SSL_get_current_expansion(const SSL *s);
+
+SSL_CONF_CTX *SSL_CONF_CTX_new(void);
+
+void SSL_CONF_CTX_free(SSL_CONF_CTX *cctx);
+
+unsigned int SSL_CONF_CTX_set_flags(SSL_CONF_CTX *cctx, unsigned int flags);
+
+unsigned int SSL_CONF_CTX_clear_flags(SSL_CONF_CTX *cctx, unsigned int flags);
+
+int SSL_CONF_CTX_set1_prefix(SSL_CONF_CTX *cctx, const char *pre);
+
+void SSL_CONF_CTX_set_ssl_ctx(SSL_CONF_CTX *cctx, SSL_CTX *ctx);
+
+void SSL_CONF_CTX_set_ssl(SSL_CONF_CTX *cctx, SSL *ssl);
+
+/**
+ * Loads the private key of a `Certificate` given without one, and hands
+ * the CA names over, as OpenSSL's finish does.
+ */
+int SSL_CONF_CTX_finish(SSL_CONF_CTX *cctx);
+
+int SSL_CONF_cmd(SSL_CONF_CTX *cctx, const char *cmd, const char *value);
+
+int SSL_CONF_cmd_value_type(SSL_CONF_CTX *cctx, const char *cmd);
+
+/**
+ * Takes a command and, if it needs one, its value from an argument list
+ * (as a command line is read), and moves the list past what it used.
+ */
+int SSL_CONF_cmd_argv(SSL_CONF_CTX *cctx, int *pargc, char ***pargv);
 
 SSL *SSL_new(SSL_CTX *ctx);
 
@@ -450,21 +506,7 @@ BIO *BIO_new_ssl_connect(SSL_CTX *_ctx);
 
 void BIO_ssl_shutdown(BIO *_ssl_bio);
 
-int SSL_CTX_add1_to_CA_list(SSL_CTX *_ctx, const X509 *_x);
-
-const struct stack_st_X509_NAME *SSL_CTX_get0_CA_list(const SSL_CTX *_ctx);
-
-void SSL_CTX_set0_CA_list(SSL_CTX *_ctx, struct stack_st_X509_NAME *_name_list);
-
-int SSL_add1_to_CA_list(SSL *_ssl, const X509 *_x);
-
 int SSL_add_store_cert_subjects_to_stack(struct stack_st_X509_NAME *_stackCAs, const char *_uri);
-
-const struct stack_st_X509_NAME *SSL_get0_CA_list(const SSL *_s);
-
-const struct stack_st_X509_NAME *SSL_get0_peer_CA_list(const SSL *_s);
-
-void SSL_set0_CA_list(SSL *_s, struct stack_st_X509_NAME *_name_list);
 
 int (*SSL_CTX_get_client_cert_cb(SSL_CTX *_ctx))(SSL*, X509**, EVP_PKEY**);
 
@@ -559,28 +601,6 @@ char *SSL_get_shared_ciphers(const SSL *_s, char *_buf, int _size);
 int SSL_set_cipher_list(SSL *_s, const char *_str);
 
 int SSL_set_ciphersuites(SSL *_s, const char *_str);
-
-unsigned int SSL_CONF_CTX_clear_flags(SSL_CONF_CTX *_cctx, unsigned int _flags);
-
-int SSL_CONF_CTX_finish(SSL_CONF_CTX *_cctx);
-
-void SSL_CONF_CTX_free(SSL_CONF_CTX *_cctx);
-
-SSL_CONF_CTX *SSL_CONF_CTX_new(void);
-
-int SSL_CONF_CTX_set1_prefix(SSL_CONF_CTX *_cctx, const char *_pre);
-
-unsigned int SSL_CONF_CTX_set_flags(SSL_CONF_CTX *_cctx, unsigned int _flags);
-
-void SSL_CONF_CTX_set_ssl(SSL_CONF_CTX *_cctx, SSL *_ssl);
-
-void SSL_CONF_CTX_set_ssl_ctx(SSL_CONF_CTX *_cctx, SSL_CTX *_ctx);
-
-int SSL_CONF_cmd(SSL_CONF_CTX *_cctx, const char *_cmd, const char *_value);
-
-int SSL_CONF_cmd_argv(SSL_CONF_CTX *_cctx, int *_pargc, char ***_pargv);
-
-int SSL_CONF_cmd_value_type(SSL_CONF_CTX *_cctx, const char *_cmd);
 
 int SSL_CTX_config(SSL_CTX *_ctx, const char *_name);
 

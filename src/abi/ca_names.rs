@@ -179,3 +179,75 @@ pub unsafe extern "C" fn SSL_dup_CA_list(sk: *const stack_st_X509_NAME) -> *mut 
         names::dup_list(sk as *const OPENSSL_STACK) as *mut stack_st_X509_NAME
     })
 }
+
+/// `SSL_CTX_set0_CA_list`: the names a server sends in its
+/// CertificateRequest when its client CA list is empty (a client's would go
+/// in a certificate_authorities extension, which rustls does not send).
+#[export_name = "sslshim_SSL_CTX_set0_CA_list"]
+pub unsafe extern "C" fn SSL_CTX_set0_CA_list(
+    ctx: *mut SSL_CTX,
+    name_list: *mut stack_st_X509_NAME,
+) {
+    guard(c"SSL_CTX_set0_CA_list", (), || {
+        let ctx = deref!(c"SSL_CTX_set0_CA_list", ctx);
+        ctx.lock().ca_list = unsafe { NameStack::adopt(name_list as *mut OPENSSL_STACK) };
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_get0_CA_list"]
+pub unsafe extern "C" fn SSL_CTX_get0_CA_list(ctx: *const SSL_CTX) -> *const stack_st_X509_NAME {
+    guard(c"SSL_CTX_get0_CA_list", std::ptr::null(), || {
+        let ctx = deref!(
+            c"SSL_CTX_get0_CA_list",
+            ctx as *mut SSL_CTX,
+            std::ptr::null()
+        );
+        ptr_of(&ctx.lock().ca_list)
+    })
+}
+
+#[export_name = "sslshim_SSL_CTX_add1_to_CA_list"]
+pub unsafe extern "C" fn SSL_CTX_add1_to_CA_list(ctx: *mut SSL_CTX, x: *const X509) -> c_int {
+    guard(c"SSL_CTX_add1_to_CA_list", 0, || {
+        let ctx = deref!(c"SSL_CTX_add1_to_CA_list", ctx, 0);
+        add_ca(&mut ctx.lock().ca_list, x as *mut X509)
+    })
+}
+
+#[export_name = "sslshim_SSL_set0_CA_list"]
+pub unsafe extern "C" fn SSL_set0_CA_list(s: *mut SSL, name_list: *mut stack_st_X509_NAME) {
+    guard(c"SSL_set0_CA_list", (), || {
+        let ssl = deref!(c"SSL_set0_CA_list", s);
+        ssl.ca_list = unsafe { NameStack::adopt(name_list as *mut OPENSSL_STACK) };
+    })
+}
+
+/// The connection's own list, else its context's.
+#[export_name = "sslshim_SSL_get0_CA_list"]
+pub unsafe extern "C" fn SSL_get0_CA_list(s: *const SSL) -> *const stack_st_X509_NAME {
+    guard(c"SSL_get0_CA_list", std::ptr::null(), || {
+        let ssl = deref!(c"SSL_get0_CA_list", s as *mut SSL, std::ptr::null());
+        if ssl.ca_list.is_some() {
+            return ptr_of(&ssl.ca_list);
+        }
+        ptr_of(&ssl.ctx.lock().ca_list)
+    })
+}
+
+#[export_name = "sslshim_SSL_add1_to_CA_list"]
+pub unsafe extern "C" fn SSL_add1_to_CA_list(s: *mut SSL, x: *const X509) -> c_int {
+    guard(c"SSL_add1_to_CA_list", 0, || {
+        let ssl = deref!(c"SSL_add1_to_CA_list", s, 0);
+        add_ca(&mut ssl.ca_list, x as *mut X509)
+    })
+}
+
+/// The names the peer sent: rustls keeps them to itself, so NULL, as
+/// OpenSSL answers when none were sent.
+#[export_name = "sslshim_SSL_get0_peer_CA_list"]
+pub unsafe extern "C" fn SSL_get0_peer_CA_list(s: *const SSL) -> *const stack_st_X509_NAME {
+    guard(c"SSL_get0_peer_CA_list", std::ptr::null(), || {
+        deref!(c"SSL_get0_peer_CA_list", s as *mut SSL, std::ptr::null());
+        std::ptr::null()
+    })
+}

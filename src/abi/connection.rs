@@ -35,6 +35,8 @@ pub struct SSL {
     pub(crate) early_data: super::early_data::Limits,
     /// `SSL_set_client_CA_list`: returned in place of the context's.
     pub(crate) client_ca: Option<crate::bridge::names::NameStack>,
+    /// `SSL_set0_CA_list`.
+    pub(crate) ca_list: Option<crate::bridge::names::NameStack>,
 }
 
 impl SSL {
@@ -136,6 +138,7 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             info_cb: None,
             early_data,
             client_ca: None,
+            ca_list: None,
         }));
         unsafe { super::verify::attach(ssl) };
         unsafe {

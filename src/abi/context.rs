@@ -85,6 +85,9 @@ pub(crate) struct CtxInner {
     /// `SSL_CTX_set_client_CA_list`: a stack the application may change in
     /// place, so it is read again whenever a server configuration is needed.
     pub client_ca: Option<crate::bridge::names::NameStack>,
+    /// `SSL_CTX_set0_CA_list`: named in a CertificateRequest when the
+    /// client CA list is empty.
+    pub ca_list: Option<crate::bridge::names::NameStack>,
 }
 
 impl CtxInner {
@@ -118,11 +121,18 @@ impl CtxInner {
 
     pub fn server_config(&mut self, v: &Variant) -> Result<Arc<ServerConfig>, Reason> {
         self.sync_roots();
-        let names = self
+        let mut names = self
             .client_ca
             .as_ref()
             .map(crate::bridge::names::NameStack::to_der)
             .unwrap_or_default();
+        if names.is_empty() {
+            names = self
+                .ca_list
+                .as_ref()
+                .map(crate::bridge::names::NameStack::to_der)
+                .unwrap_or_default();
+        }
         self.core.set_client_ca_names(names);
         self.core.server_config_for(v)
     }
@@ -222,6 +232,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 info_cb: None,
                 early_data: Default::default(),
                 client_ca: crate::bridge::names::NameStack::new(),
+                ca_list: crate::bridge::names::NameStack::new(),
             }),
             ex_data: Mutex::new(CryptoExData {
                 ctx: std::ptr::null_mut(),

@@ -15,6 +15,7 @@ use crate::bridge::err;
 use crate::bridge::x509::{self, Cert, CertStack};
 use crate::core::context::{mode, version_bound};
 use crate::core::error::Reason;
+use crate::core::groups::BadList;
 
 const MODE: c_int = 33;
 const CLEAR_MODE: c_int = 78;
@@ -33,6 +34,7 @@ const EXTRA_CHAIN_CERT: c_int = 14;
 const CLEAR_EXTRA_CHAIN_CERTS: c_int = 83;
 const GET_RI_SUPPORT: c_int = 76;
 const CHAIN: c_int = 88;
+const SET_GROUPS_LIST: c_int = 92;
 const CHAIN_CERT: c_int = 89;
 const GET_CHAIN_CERTS: c_int = 115;
 const SET_MSG_CALLBACK_ARG: c_int = 16;
@@ -42,6 +44,9 @@ const GET_MIN_PROTO_VERSION: c_int = 130;
 const GET_MAX_PROTO_VERSION: c_int = 131;
 const SET_TMP_DH: c_int = 3;
 const SET_DH_AUTO: c_int = 118;
+
+/// `ERR_R_PASSED_INVALID_ARGUMENT`.
+const PASSED_INVALID_ARGUMENT: Reason = Reason(262 | (0x2 << 18));
 
 /// `TLSEXT_MAXLEN_host_name`.
 const MAX_HOST_NAME: usize = 255;
@@ -198,6 +203,19 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(
                     unsafe { *(parg as *mut *mut OPENSSL_STACK) = p };
                 }
                 1
+            }
+            SET_GROUPS_LIST => {
+                let Some(list) = (unsafe { super::opt_cstr(parg as *const libc::c_char) }) else {
+                    return 0;
+                };
+                match c.core.set_groups_list(&list.to_string_lossy()) {
+                    Ok(()) => 1,
+                    Err(BadList::EmptyItem) => 0,
+                    Err(BadList::UnknownName) => {
+                        err::push(PASSED_INVALID_ARGUMENT, c"SSL_CTX_ctrl");
+                        0
+                    }
+                }
             }
             CLEAR_EXTRA_CHAIN_CERTS => {
                 c.extra_chain.clear();

@@ -19,6 +19,7 @@ pub mod cipher;
 pub mod cipher_nid;
 pub mod client_hello;
 pub mod comp;
+pub mod conf;
 pub mod connection;
 pub mod context;
 pub mod ctrl;

@@ -10,6 +10,7 @@ use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedProtocolVersion
 
 use super::cipher::{self, CIPHERS};
 use super::error::Reason;
+use super::groups;
 use super::options;
 use super::verify::{self, OpensslServerVerifier, Roots};
 use super::verify_client::{auth_bits, OpensslClientVerifier};
@@ -138,6 +139,9 @@ pub struct Context {
     key_log: Option<Arc<dyn rustls::KeyLog>>,
     /// `SSL_CTX_set_num_tickets`: TLS 1.3 tickets sent after a handshake.
     num_tickets: usize,
+    /// `SSL_CTX_set1_groups_list`: the groups offered and accepted, in
+    /// order; `None` for rustls's defaults.
+    groups: Option<Vec<rustls::NamedGroup>>,
     /// The DER names of `SSL_CTX_set_client_CA_list`, for CertificateRequest.
     client_ca_names: Vec<Vec<u8>>,
     /// `SSL_CTX_set_timeout`, in seconds: kept and reported.
@@ -170,6 +174,7 @@ impl Context {
             key_log: None,
             num_tickets: 2,
             client_ca_names: Vec::new(),
+            groups: None,
             session_timeout: 7200,
         }
     }
@@ -281,6 +286,14 @@ impl Context {
         self.max_version
     }
 
+    /// `SSL_CTX_set1_groups_list`; nothing changes for a list OpenSSL
+    /// refuses.
+    pub fn set_groups_list(&mut self, list: &str) -> Result<(), groups::BadList> {
+        self.groups = Some(groups::parse_list(list)?);
+        self.changed();
+        Ok(())
+    }
+
     pub fn set_cipher_list(&mut self, list: &str) -> Result<(), Reason> {
         self.tls12_suites = Some(cipher::parse_cipher_list(list).ok_or(Reason::NO_CIPHER_MATCH)?);
         self.changed();
@@ -372,8 +385,13 @@ impl Context {
             (!tls13, pos.unwrap_or(usize::MAX))
         };
         cipher_suites.sort_by_key(|s| rank(s.suite()));
+        let kx_groups = match &self.groups {
+            Some(wanted) => groups::select(rustls::crypto::aws_lc_rs::ALL_KX_GROUPS, wanted),
+            None => base.kx_groups.clone(),
+        };
         Arc::new(CryptoProvider {
             cipher_suites,
+            kx_groups,
             ..base
         })
     }

@@ -2,11 +2,13 @@
 
 pub mod cipher;
 pub mod client_hello;
+pub mod conf;
 pub mod connection;
 pub mod context;
 pub mod dh;
 pub mod error;
 pub mod fault;
+pub mod groups;
 pub mod hello_tap;
 pub mod options;
 mod reason_table;

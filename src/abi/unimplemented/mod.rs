@@ -11,7 +11,6 @@ use std::ffi::CStr;
 pub enum BIO_ADDR {}
 pub enum CTLOG_STORE {}
 pub enum CT_POLICY_EVAL_CTX {}
-pub enum SSL_CONF_CTX {}
 pub enum SSL_DANE {}
 pub enum lhash_st_SSL_SESSION {}
 pub enum openssl_ssl_test_functions {}
