@@ -145,7 +145,7 @@ const SSL_CIPHER *SSL_CIPHER_find(SSL *s, const uint8_t *ptr);
  */
 int SSL_version(const SSL *s);
 
-void SSL_CTX_set_client_hello_cb(SSL_CTX *c, ClientHelloCb cb, void *arg);
+void SSL_CTX_set_client_hello_cb(SSL_CTX *c, SSL_client_hello_cb_fn cb, void *arg);
 
 /**
  * Always 0: an SSLv2-format ClientHello is refused before any callback.
