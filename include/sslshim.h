@@ -496,6 +496,10 @@ int SSL_is_init_finished(const SSL *s);
 
 int SSL_in_before(const SSL *s);
 
+int SSL_CTX_set0_tmp_dh_pkey(SSL_CTX *ctx, EVP_PKEY *dhpkey);
+
+int SSL_set0_tmp_dh_pkey(SSL *s, EVP_PKEY *dhpkey);
+
 const BIO_METHOD *BIO_f_ssl(void);
 
 BIO *BIO_new_buffer_ssl_connect(SSL_CTX *_ctx);
@@ -509,8 +513,6 @@ void BIO_ssl_shutdown(BIO *_ssl_bio);
 int SSL_add_store_cert_subjects_to_stack(struct stack_st_X509_NAME *_stackCAs, const char *_uri);
 
 int (*SSL_CTX_get_client_cert_cb(SSL_CTX *_ctx))(SSL*, X509**, EVP_PKEY**);
-
-int SSL_CTX_set0_tmp_dh_pkey(SSL_CTX *_ctx, EVP_PKEY *_dhpkey);
 
 void SSL_CTX_set1_cert_store(SSL_CTX *_arg0, X509_STORE *_arg1);
 
@@ -541,8 +543,6 @@ void SSL_certs_clear(SSL *_s);
 int SSL_check_chain(SSL *_s, X509 *_x, EVP_PKEY *_pk, struct stack_st_X509 *_chain);
 
 X509 *SSL_get0_peer_certificate(const SSL *_s);
-
-int SSL_set0_tmp_dh_pkey(SSL *_s, EVP_PKEY *_dhpkey);
 
 void SSL_set_cert_cb(SSL *_s, int (*_cb)(SSL*, void*), void *_arg);
 

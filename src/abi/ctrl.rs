@@ -112,7 +112,7 @@ fn tmp_dh(parg: *mut c_void, func: &'static std::ffi::CStr) -> c_long {
 
 /// OpenSSL's default security level as Debian builds it; contexts do not
 /// keep another one yet.
-const DEFAULT_SECURITY_LEVEL: i32 = 2;
+pub(crate) const DEFAULT_SECURITY_LEVEL: i32 = 2;
 
 fn unknown(what: &str, cmd: c_int) -> c_long {
     super::log_once(&format!("{what} command {cmd} is not implemented"));

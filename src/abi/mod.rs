@@ -38,6 +38,7 @@ pub mod session;
 pub mod session_ctx;
 pub mod shutdown;
 pub mod state;
+pub mod tmp_dh;
 pub mod unimplemented;
 pub mod verify;
 

@@ -13,6 +13,7 @@ use super::ffi::{self, PemPasswordCb};
 extern "C" {
     fn X509_get0_pubkey(x: *const X509) -> *mut EVP_PKEY;
     fn EVP_PKEY_get_base_id(k: *const EVP_PKEY) -> c_int;
+    fn EVP_PKEY_get_security_bits(k: *const EVP_PKEY) -> c_int;
 }
 
 /// `SSL_FILETYPE_*`.
@@ -114,6 +115,17 @@ impl PKey {
         }
         openssl_sys::EVP_PKEY_up_ref(p);
         Some(PKey(p))
+    }
+
+    /// # Safety
+    /// `p` is a live EVP_PKEY whose reference the caller gives up.
+    pub unsafe fn adopt(p: *mut EVP_PKEY) -> Option<PKey> {
+        (!p.is_null()).then_some(PKey(p))
+    }
+
+    /// `EVP_PKEY_get_security_bits`.
+    pub fn security_bits(&self) -> c_int {
+        unsafe { EVP_PKEY_get_security_bits(self.0) }
     }
 
     pub fn as_ptr(&self) -> *mut EVP_PKEY {

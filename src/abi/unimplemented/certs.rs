@@ -17,14 +17,6 @@ pub unsafe extern "C" fn SSL_CTX_get_client_cert_cb(
     absent(c"SSL_CTX_get_client_cert_cb", None)
 }
 
-#[export_name = "sslshim_SSL_CTX_set0_tmp_dh_pkey"]
-pub unsafe extern "C" fn SSL_CTX_set0_tmp_dh_pkey(
-    _ctx: *mut SSL_CTX,
-    _dhpkey: *mut EVP_PKEY,
-) -> c_int {
-    absent(c"SSL_CTX_set0_tmp_dh_pkey", 0)
-}
-
 #[export_name = "sslshim_SSL_CTX_set1_cert_store"]
 pub unsafe extern "C" fn SSL_CTX_set1_cert_store(_arg0: *mut SSL_CTX, _arg1: *mut X509_STORE) {
     absent(c"SSL_CTX_set1_cert_store", ())
@@ -145,11 +137,6 @@ pub unsafe extern "C" fn SSL_check_chain(
 #[export_name = "sslshim_SSL_get0_peer_certificate"]
 pub unsafe extern "C" fn SSL_get0_peer_certificate(_s: *const SSL) -> *mut X509 {
     absent(c"SSL_get0_peer_certificate", ptr::null_mut())
-}
-
-#[export_name = "sslshim_SSL_set0_tmp_dh_pkey"]
-pub unsafe extern "C" fn SSL_set0_tmp_dh_pkey(_s: *mut SSL, _dhpkey: *mut EVP_PKEY) -> c_int {
-    absent(c"SSL_set0_tmp_dh_pkey", 0)
 }
 
 #[export_name = "sslshim_SSL_set_cert_cb"]
