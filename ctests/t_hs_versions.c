@@ -76,7 +76,8 @@ static void setters(void) {
     }
     const char *lists[] = {"ALL", "DEFAULT", "HIGH:!aNULL", "ECDHE-RSA-AES128-GCM-SHA256",
                            "RC4-MD5", "bogus", "", "ECDHE-RSA-AES256-GCM-SHA384:bogus",
-                           "!ALL", "ECDHE+AESGCM"};
+                           "!ALL", "ECDHE+AESGCM", "HIGH:!aNULL:!SSLv2:!DH:!kDHEPSK",
+                           "ECDHE:!DH:!PSK:!SHA1:!eNULL"};
     for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
         printf("cipher_list '%s' %d\n", lists[i], SSL_CTX_set_cipher_list(ctx, lists[i]));
         ct_print_errors();
@@ -122,6 +123,9 @@ int main(int argc, char **argv) {
         run(ec12[i], 0, TLS1_2_VERSION, 0, 0, ec12[i], NULL, NULL, 1);
     run("tls12 ecdsa only vs rsa server", 0, TLS1_2_VERSION, 0, 0, "ECDHE-ECDSA-AES128-GCM-SHA256",
         NULL, NULL, 0);
+    /* stunnel's default list on both ends: "!DH" leaves the ECDHE suites. */
+    run("stunnel's default cipher list", 0, TLS1_2_VERSION, 0, 0, "HIGH:!aNULL:!SSLv2:!DH:!kDHEPSK",
+        NULL, "HIGH:!aNULL:!SSLv2:!DH:!kDHEPSK", 0);
     run("tls12 server restricts", 0, TLS1_2_VERSION, 0, 0, NULL, NULL,
         "ECDHE-RSA-CHACHA20-POLY1305", 0);
     run("tls13 disabled by empty suites", 0, 0, 0, 0, NULL, "", NULL, 0);

@@ -128,8 +128,63 @@ fn selects_all(word: &str) -> bool {
     )
 }
 
+/// Keywords that name only suites rustls lacks (finite-field DH, PSK,
+/// anonymous or null ones, SSLv2/SSLv3-era and non-AEAD ones): they select
+/// none of sslshim's, and must not match by substring (`DH` is in `ECDHE`).
+fn selects_none(word: &str) -> bool {
+    matches!(
+        word,
+        "DH" | "kDHE"
+            | "kEDH"
+            | "EDH"
+            | "DHE"
+            | "ADH"
+            | "AECDH"
+            | "kDHEPSK"
+            | "kECDHEPSK"
+            | "kRSAPSK"
+            | "PSK"
+            | "kPSK"
+            | "aPSK"
+            | "aNULL"
+            | "eNULL"
+            | "NULL"
+            | "COMPLEMENTOFALL"
+            | "SSLv2"
+            | "SSLv3"
+            | "TLSv1"
+            | "TLSv1.0"
+            | "EXP"
+            | "EXPORT"
+            | "LOW"
+            | "MEDIUM"
+            | "MD5"
+            | "SHA1"
+            | "SHA"
+            | "RC4"
+            | "3DES"
+            | "DES"
+            | "IDEA"
+            | "SEED"
+            | "CAMELLIA"
+            | "ARIA"
+            | "AESCCM"
+            | "AESCCM8"
+            | "CCM"
+            | "SRP"
+            | "kSRP"
+            | "DSS"
+            | "aDSS"
+            | "kRSA"
+            | "GOST"
+    )
+}
+
 /// Whether one part of a cipher-list word (`ECDHE+AESGCM` has two) selects `c`.
 fn selects(part: &str, c: &CipherInfo) -> bool {
+    if selects_none(part) {
+        return false;
+    }
     let name = c.name.to_string_lossy();
     let needle = match part {
         "AESGCM" => "GCM",
@@ -239,5 +294,12 @@ mod tests {
             parse_cipher_list("CHACHA20:!aECDSA").map(|v| v.len()),
             Some(1)
         );
+        // stunnel's default list: `!DH` takes no ECDHE suite away.
+        assert_eq!(
+            parse_cipher_list("HIGH:!aNULL:!SSLv2:!DH:!kDHEPSK").map(|v| v.len()),
+            Some(6)
+        );
+        assert_eq!(parse_cipher_list("DH"), None);
+        assert_eq!(parse_cipher_list("SHA"), None);
     }
 }
