@@ -415,6 +415,8 @@ int SSL_get_key_update_type(const SSL *s);
  */
 int SSL_renegotiate_pending(const SSL *s);
 
+SSL_CTX *SSL_CTX_new_ex(OSSL_LIB_CTX *libctx, const char *propq, const SSL_METHOD *meth);
+
 uint64_t SSL_set_options(SSL *s, uint64_t op);
 
 uint64_t SSL_clear_options(SSL *s, uint64_t op);
@@ -753,8 +755,6 @@ int (*SSL_CTX_get_security_callback(const SSL_CTX *_ctx))(const SSL*, const SSL_
 int SSL_CTX_get_security_level(const SSL_CTX *_ctx);
 
 int SSL_CTX_load_verify_store(SSL_CTX *_ctx, const char *_CAstore);
-
-SSL_CTX *SSL_CTX_new_ex(OSSL_LIB_CTX *_libctx, const char *_propq, const SSL_METHOD *_meth);
 
 void SSL_CTX_set0_security_ex_data(SSL_CTX *_ctx, void *_ex);
 

@@ -30,6 +30,7 @@ pub mod init;
 pub mod io;
 pub mod key_update;
 pub mod keylog;
+pub mod libctx;
 pub mod options;
 pub mod param;
 pub mod passwd;

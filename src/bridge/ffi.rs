@@ -116,3 +116,39 @@ pub fn openssl_copy<T: Copy>(items: &[T]) -> *mut T {
     }
     p
 }
+
+extern "C" {
+    fn OSSL_LIB_CTX_get0_global_default() -> *mut openssl_sys::OSSL_LIB_CTX;
+}
+
+/// Whether `libctx` names libcrypto's default library context: NULL, or the
+/// global default itself.
+pub fn is_default_libctx(libctx: *mut openssl_sys::OSSL_LIB_CTX) -> bool {
+    libctx.is_null() || libctx == unsafe { OSSL_LIB_CTX_get0_global_default() }
+}
+
+extern "C" {
+    fn EVP_CIPHER_fetch(
+        ctx: *mut openssl_sys::OSSL_LIB_CTX,
+        algorithm: *const c_char,
+        properties: *const c_char,
+    ) -> *mut openssl_sys::EVP_CIPHER;
+    fn EVP_CIPHER_free(cipher: *mut openssl_sys::EVP_CIPHER);
+}
+
+/// Whether libcrypto's default context has a cipher matching the property
+/// query `propq`: what OpenSSL needs before it makes a context with it.
+pub fn query_has_ciphers(propq: &std::ffi::CStr) -> bool {
+    unsafe {
+        ERR_set_mark();
+        let c = EVP_CIPHER_fetch(
+            std::ptr::null_mut(),
+            c"AES-256-GCM".as_ptr(),
+            propq.as_ptr(),
+        );
+        ERR_pop_to_mark();
+        let found = !c.is_null();
+        EVP_CIPHER_free(c);
+        found
+    }
+}

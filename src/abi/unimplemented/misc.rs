@@ -4,7 +4,7 @@ use std::ffi::c_void;
 use std::ptr;
 
 use libc::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong};
-use openssl_sys::{OSSL_LIB_CTX, X509_VERIFY_PARAM};
+use openssl_sys::X509_VERIFY_PARAM;
 
 use super::absent;
 use super::openssl_ssl_test_functions;
@@ -57,15 +57,6 @@ pub unsafe extern "C" fn SSL_CTX_load_verify_store(
     _CAstore: *const c_char,
 ) -> c_int {
     absent(c"SSL_CTX_load_verify_store", 0)
-}
-
-#[export_name = "sslshim_SSL_CTX_new_ex"]
-pub unsafe extern "C" fn SSL_CTX_new_ex(
-    _libctx: *mut OSSL_LIB_CTX,
-    _propq: *const c_char,
-    _meth: *const SSL_METHOD,
-) -> *mut SSL_CTX {
-    absent(c"SSL_CTX_new_ex", ptr::null_mut())
 }
 
 #[export_name = "sslshim_SSL_CTX_set0_security_ex_data"]
