@@ -145,6 +145,16 @@ const SSL_CIPHER *SSL_CIPHER_find(SSL *s, const uint8_t *ptr);
  */
 int SSL_version(const SSL *s);
 
+struct stack_st_SSL_CIPHER *SSL_CTX_get_ciphers(const SSL_CTX *ctx);
+
+struct stack_st_SSL_CIPHER *SSL_get_ciphers(const SSL *s);
+
+struct stack_st_SSL_CIPHER *SSL_get_client_ciphers(const SSL *s);
+
+int SSL_set_cipher_list(SSL *s, const char *list);
+
+char *SSL_CIPHER_description(const SSL_CIPHER *c, char *buf, int size);
+
 void SSL_CTX_set_client_hello_cb(SSL_CTX *c, SSL_client_hello_cb_fn cb, void *arg);
 
 /**
@@ -441,6 +451,14 @@ size_t SSL_get_client_random(const SSL *ssl, uint8_t *out, size_t outlen);
 
 size_t SSL_get_server_random(const SSL *ssl, uint8_t *out, size_t outlen);
 
+void SSL_CTX_set_security_level(SSL_CTX *ctx, int level);
+
+int SSL_CTX_get_security_level(const SSL_CTX *ctx);
+
+void SSL_set_security_level(SSL *s, int level);
+
+int SSL_get_security_level(const SSL *s);
+
 void SSL_SESSION_free(SSL_SESSION *sess);
 
 int SSL_SESSION_up_ref(SSL_SESSION *sess);
@@ -578,13 +596,9 @@ const char *OSSL_default_cipher_list(void);
 
 const char *OSSL_default_ciphersuites(void);
 
-char *SSL_CIPHER_description(const SSL_CIPHER *_arg0, char *_buf, int _size);
-
 const EVP_MD *SSL_CIPHER_get_handshake_digest(const SSL_CIPHER *_c);
 
 uint16_t SSL_CIPHER_get_protocol_id(const SSL_CIPHER *_c);
-
-struct stack_st_SSL_CIPHER *SSL_CTX_get_ciphers(const SSL_CTX *_ctx);
 
 int SSL_bytes_to_cipher_list(SSL *_s, const unsigned char *_bytes, uintptr_t _len, int _isv2format, struct stack_st_SSL_CIPHER **_sk, struct stack_st_SSL_CIPHER **_scsvs);
 
@@ -592,15 +606,9 @@ struct stack_st_SSL_CIPHER *SSL_get1_supported_ciphers(SSL *_s);
 
 const char *SSL_get_cipher_list(const SSL *_s, int _n);
 
-struct stack_st_SSL_CIPHER *SSL_get_ciphers(const SSL *_s);
-
-struct stack_st_SSL_CIPHER *SSL_get_client_ciphers(const SSL *_s);
-
 const SSL_CIPHER *SSL_get_pending_cipher(const SSL *_s);
 
 char *SSL_get_shared_ciphers(const SSL *_s, char *_buf, int _size);
-
-int SSL_set_cipher_list(SSL *_s, const char *_str);
 
 int SSL_set_ciphersuites(SSL *_s, const char *_str);
 
@@ -752,8 +760,6 @@ void *SSL_CTX_get_record_padding_callback_arg(const SSL_CTX *_ctx);
 
 int (*SSL_CTX_get_security_callback(const SSL_CTX *_ctx))(const SSL*, const SSL_CTX*, int, int, int, void*, void*);
 
-int SSL_CTX_get_security_level(const SSL_CTX *_ctx);
-
 int SSL_CTX_load_verify_store(SSL_CTX *_ctx, const char *_CAstore);
 
 void SSL_CTX_set0_security_ex_data(SSL_CTX *_ctx, void *_ex);
@@ -785,8 +791,6 @@ void SSL_CTX_set_record_padding_callback(SSL_CTX *_ctx, unsigned long (*_cb)(SSL
 void SSL_CTX_set_record_padding_callback_arg(SSL_CTX *_ctx, void *_arg);
 
 void SSL_CTX_set_security_callback(SSL_CTX *_ctx, int (*_cb)(const SSL*, const SSL_CTX*, int, int, int, void*, void*));
-
-void SSL_CTX_set_security_level(SSL_CTX *_ctx, int _level);
 
 int SSL_CTX_set_ssl_version(SSL_CTX *_ctx, const SSL_METHOD *_meth);
 
@@ -842,8 +846,6 @@ void *SSL_get_record_padding_callback_arg(const SSL *_ssl);
 
 int (*SSL_get_security_callback(const SSL *_s))(const SSL*, const SSL_CTX*, int, int, int, void*, void*);
 
-int SSL_get_security_level(const SSL *_s);
-
 int SSL_get_shared_sigalgs(SSL *_s, int _idx, int *_psign, int *_phash, int *_psignandhash, unsigned char *_rsig, unsigned char *_rhash);
 
 int SSL_get_sigalgs(SSL *_s, int _idx, int *_psign, int *_phash, int *_psignandhash, unsigned char *_rsig, unsigned char *_rhash);
@@ -893,8 +895,6 @@ int SSL_set_record_padding_callback(SSL *_ssl, unsigned long (*_cb)(SSL*, int, u
 void SSL_set_record_padding_callback_arg(SSL *_ssl, void *_arg);
 
 void SSL_set_security_callback(SSL *_s, int (*_cb)(const SSL*, const SSL_CTX*, int, int, int, void*, void*));
-
-void SSL_set_security_level(SSL *_s, int _level);
 
 int SSL_set_trust(SSL *_ssl, int _trust);
 

@@ -37,6 +37,8 @@ pub struct SSL {
     pub(crate) client_ca: Option<crate::bridge::names::NameStack>,
     /// `SSL_set0_CA_list`.
     pub(crate) ca_list: Option<crate::bridge::names::NameStack>,
+    /// What `SSL_get_ciphers` and `SSL_get_client_ciphers` handed out.
+    pub(crate) ciphers: super::ciphers::CipherStacks,
 }
 
 impl SSL {
@@ -139,6 +141,7 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             early_data,
             client_ca: None,
             ca_list: None,
+            ciphers: Default::default(),
         }));
         unsafe { super::verify::attach(ssl) };
         unsafe {

@@ -88,6 +88,8 @@ pub(crate) struct CtxInner {
     /// `SSL_CTX_set0_CA_list`: named in a CertificateRequest when the
     /// client CA list is empty.
     pub ca_list: Option<crate::bridge::names::NameStack>,
+    /// What `SSL_CTX_get_ciphers` handed out.
+    pub cipher_stack: crate::bridge::stack::PtrStack,
 }
 
 impl CtxInner {
@@ -229,6 +231,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 hello: Default::default(),
                 keylog: None,
                 new_session_cb: None,
+                cipher_stack: Default::default(),
                 info_cb: None,
                 early_data: Default::default(),
                 client_ca: crate::bridge::names::NameStack::new(),

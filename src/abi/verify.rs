@@ -20,6 +20,8 @@ pub(crate) struct VerifyState {
     pub param: VerifyParam,
     /// `SSL_get0_verified_chain`: what the last verification built.
     pub verified_chain: Option<x509::CertStack>,
+    /// `SSL_set_security_level`: verification's authentication level.
+    pub security_level: c_int,
 }
 
 impl VerifyState {
@@ -29,6 +31,7 @@ impl VerifyState {
             callback: c.verify_callback,
             param: VerifyParam::inherit(&c.param)?,
             verified_chain: None,
+            security_level: c.core.security_level,
         })
     }
 }
@@ -61,6 +64,7 @@ unsafe fn verify_peer(s: *mut SSL, chain: &[CertificateDer<'_>], server: bool) -
         &ChainRequest {
             store,
             param: &v.param,
+            security_level: v.security_level,
             callback: v.callback,
             ssl: s as *mut c_void,
             server,

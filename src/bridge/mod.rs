@@ -8,5 +8,6 @@ pub mod err;
 pub mod ex_data;
 pub mod ffi;
 pub mod names;
+pub mod stack;
 pub mod verify;
 pub mod x509;

@@ -170,6 +170,8 @@ impl Drop for VerifyParam {
 pub struct ChainRequest<'a> {
     pub store: *mut X509_STORE,
     pub param: &'a VerifyParam,
+    /// The connection's security level, applied as the authentication level.
+    pub security_level: c_int,
     pub callback: VerifyCallback,
     /// The `SSL` handed to the callback through the store context's ex_data.
     pub ssl: *mut c_void,
@@ -222,8 +224,7 @@ pub fn verify_chain(req: &ChainRequest<'_>, chain: &[CertificateDer<'_>]) -> Cha
             };
             X509_STORE_CTX_set_default(ctx, purpose.as_ptr());
             let param = X509_STORE_CTX_get0_param(ctx);
-            // libssl's default security level, 1, as the authentication level.
-            X509_VERIFY_PARAM_set_auth_level(param, 1);
+            X509_VERIFY_PARAM_set_auth_level(param, req.security_level);
             X509_VERIFY_PARAM_set1(param, req.param.as_ptr());
             if req.callback.is_some() {
                 X509_STORE_CTX_set_verify_cb(ctx, req.callback);

@@ -111,6 +111,82 @@ pub fn lookup(suite: CipherSuite) -> Option<&'static CipherInfo> {
     CIPHERS.iter().find(|c| c.suite == suite)
 }
 
+impl CipherInfo {
+    /// `SSL_CIPHER_description`'s line: name, version, key exchange,
+    /// authentication, encryption with its bits, MAC, in OpenSSL's columns.
+    pub fn description(&self) -> String {
+        let std = self.standard_name.to_string_lossy();
+        let (kx, au) = if self.is_tls13() {
+            ("any", "any")
+        } else if std.contains("_ECDSA_") {
+            ("ECDH", "ECDSA")
+        } else {
+            ("ECDH", "RSA")
+        };
+        let enc = if std.contains("CHACHA20") {
+            format!("CHACHA20/POLY1305({})", self.bits)
+        } else {
+            format!("AESGCM({})", self.bits)
+        };
+        format!(
+            "{:<30} {:<7} Kx={:<8} Au={:<5} Enc={:<22} Mac={:<4}\n",
+            self.name.to_string_lossy(),
+            self.version.to_string_lossy(),
+            kx,
+            au,
+            enc,
+            "AEAD"
+        )
+    }
+}
+
+/// The suites a context or connection was given: `SSL_set_ciphersuites`'
+/// TLS 1.3 list and `SSL_set_cipher_list`'s TLS 1.2 one, `None` until set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Suites {
+    pub tls13: Option<Vec<CipherSuite>>,
+    pub tls12: Option<Vec<CipherSuite>>,
+}
+
+impl Suites {
+    /// `SSL_get_ciphers`'s list.
+    pub fn stack(&self) -> Vec<&'static CipherInfo> {
+        cipher_stack(self.tls13.as_deref(), self.tls12.as_deref())
+    }
+}
+
+/// The TLS 1.3 suites in OpenSSL's default order, when no list was set.
+fn default_tls13() -> impl Iterator<Item = &'static CipherInfo> {
+    CIPHERS.iter().filter(|c| c.is_tls13())
+}
+
+/// What `SSL_get_ciphers` lists for the given TLS 1.3 and TLS 1.2 lists
+/// (`None`: never set): the TLS 1.3 suites first, each part in its order.
+pub fn cipher_stack(
+    tls13: Option<&[CipherSuite]>,
+    tls12: Option<&[CipherSuite]>,
+) -> Vec<&'static CipherInfo> {
+    let mut out: Vec<&'static CipherInfo> = match tls13 {
+        Some(l) => l.iter().filter_map(|s| lookup(*s)).collect(),
+        None => default_tls13().collect(),
+    };
+    match tls12 {
+        Some(l) => out.extend(l.iter().filter_map(|s| lookup(*s))),
+        None => out.extend(CIPHERS.iter().filter(|c| !c.is_tls13())),
+    }
+    out
+}
+
+/// The suites of a ClientHello's cipher_suites field (two bytes each) that
+/// sslshim knows, in the client's order, as `SSL_get_client_ciphers`
+/// reports them; signalling values and suites unknown here are left out.
+pub fn from_wire(bytes: &[u8]) -> Vec<&'static CipherInfo> {
+    bytes
+        .chunks_exact(2)
+        .filter_map(|b| lookup(CipherSuite::from(u16::from_be_bytes([b[0], b[1]]))))
+        .collect()
+}
+
 /// Keyword that selects every suite of a cipher-list string in OpenSSL's
 /// language; sslshim offers only suites that all of these include.
 fn selects_all(word: &str) -> bool {
@@ -212,7 +288,9 @@ pub fn parse_cipher_list(list: &str) -> Option<Vec<CipherSuite>> {
             b'+' => continue,
             _ => (false, word),
         };
-        if word.starts_with('@') {
+        // `DEFAULT@SECLEVEL=1` is a word followed by a command.
+        let word = word.split('@').next().unwrap_or_default();
+        if word.is_empty() {
             continue;
         }
         let matching = CIPHERS.iter().filter(|c| !c.is_tls13()).filter(|c| {
@@ -230,6 +308,15 @@ pub fn parse_cipher_list(list: &str) -> Option<Vec<CipherSuite>> {
     }
     chosen.retain(|c| !removed.iter().any(|r| r.suite == c.suite));
     (!chosen.is_empty()).then(|| chosen.iter().map(|c| c.suite).collect())
+}
+
+/// The level a cipher list's `@SECLEVEL=n` sets, the last one winning.
+pub fn seclevel_in(list: &str) -> Option<i32> {
+    list.match_indices("@SECLEVEL=")
+        .filter_map(|(i, m)| list[i + m.len()..].chars().next()?.to_digit(10))
+        .filter(|n| *n <= 5)
+        .map(|n| n as i32)
+        .last()
 }
 
 /// TLS 1.3 suites OpenSSL knows and rustls does not offer: naming them is
@@ -266,6 +353,28 @@ mod tests {
         let c = lookup(CipherSuite::TLS13_AES_256_GCM_SHA384).unwrap();
         assert_eq!(c.name, c"TLS_AES_256_GCM_SHA384");
         assert_eq!(c.id(), 0x0300_1302);
+    }
+
+    #[test]
+    fn descriptions_and_stacks() {
+        let c = lookup(CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256).unwrap();
+        assert_eq!(
+            c.description(),
+            "ECDHE-RSA-CHACHA20-POLY1305    TLSv1.2 Kx=ECDH     Au=RSA   Enc=CHACHA20/POLY1305(256) Mac=AEAD\n"
+        );
+        assert_eq!(cipher_stack(None, None).len(), CIPHERS.len());
+        let only = [CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256];
+        let st = cipher_stack(Some(&[]), Some(&only));
+        assert_eq!(st.len(), 1);
+        assert_eq!(st[0].suite, only[0]);
+        assert_eq!(from_wire(&[0x13, 0x02, 0x00, 0xff, 0xc0]).len(), 1);
+        assert_eq!(seclevel_in("DEFAULT@SECLEVEL=0"), Some(0));
+        assert_eq!(seclevel_in("@SECLEVEL=3:HIGH:@SECLEVEL=1"), Some(1));
+        assert_eq!(seclevel_in("HIGH"), None);
+        assert_eq!(
+            parse_cipher_list("DEFAULT@SECLEVEL=0").map(|v| v.len()),
+            Some(6)
+        );
     }
 
     #[test]

@@ -51,17 +51,18 @@ pub const TLS1_3_VERSION: i32 = 0x0304;
 const DTLS1_2_VERSION: i32 = 0xfefd;
 const DTLS1_BAD_VER: i32 = 0x0100;
 
-/// Options bits, authentication bits and version bounds, as compared.
-type VariantKey = (u64, i32, i32, i32);
+/// Options bits, authentication bits, version bounds and suites, as compared.
+type VariantKey = (u64, i32, i32, i32, cipher::Suites);
 
 /// A connection's own settings that shape a rustls configuration; an `SSL`
 /// starts with its context's and may change them alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
     pub options: u64,
     pub verify_mode: i32,
     pub min_version: i32,
     pub max_version: i32,
+    pub suites: cipher::Suites,
 }
 
 impl Variant {
@@ -72,6 +73,7 @@ impl Variant {
             auth_bits(self.verify_mode),
             self.min_version,
             self.max_version,
+            self.suites.clone(),
         )
     }
 
@@ -80,6 +82,8 @@ impl Variant {
         c.verify_mode = self.verify_mode;
         c.min_version = self.min_version;
         c.max_version = self.max_version;
+        c.tls13_suites = self.suites.tls13.clone();
+        c.tls12_suites = self.suites.tls12.clone();
     }
 }
 
@@ -146,7 +150,14 @@ pub struct Context {
     client_ca_names: Vec<Vec<u8>>,
     /// `SSL_CTX_set_timeout`, in seconds: kept and reported.
     pub session_timeout: i64,
+    /// `SSL_CTX_set_security_level`: the authentication level certificate
+    /// verification applies (key sizes, signature digests).
+    pub security_level: i32,
 }
+
+/// The installed OpenSSL's default security level (the distribution builds
+/// it with 2, not upstream's 1).
+pub const DEFAULT_SECURITY_LEVEL: i32 = 2;
 
 impl Context {
     pub fn new(method: Method) -> Self {
@@ -176,6 +187,7 @@ impl Context {
             client_ca_names: Vec::new(),
             groups: None,
             session_timeout: 7200,
+            security_level: DEFAULT_SECURITY_LEVEL,
         }
     }
 
@@ -296,8 +308,19 @@ impl Context {
 
     pub fn set_cipher_list(&mut self, list: &str) -> Result<(), Reason> {
         self.tls12_suites = Some(cipher::parse_cipher_list(list).ok_or(Reason::NO_CIPHER_MATCH)?);
+        if let Some(level) = cipher::seclevel_in(list) {
+            self.security_level = level;
+        }
         self.changed();
         Ok(())
+    }
+
+    /// The suites set with `SSL_CTX_set_cipher_list` and `SSL_CTX_set_ciphersuites`.
+    pub fn suites(&self) -> cipher::Suites {
+        cipher::Suites {
+            tls13: self.tls13_suites.clone(),
+            tls12: self.tls12_suites.clone(),
+        }
     }
 
     pub fn set_ciphersuites(&mut self, list: &str) -> Result<(), Reason> {
@@ -425,6 +448,7 @@ impl Context {
             verify_mode: self.verify_mode,
             min_version: self.min_version,
             max_version: self.max_version,
+            suites: self.suites(),
         }
     }
 
@@ -467,7 +491,20 @@ impl Context {
         {
             return Err(Reason::NO_CIPHERS_AVAILABLE);
         }
-        let provider = self.provider();
+        // OpenSSL's client offers only the suites of the versions it offers;
+        // rustls would list every suite of its provider.
+        let mut provider = (*self.provider()).clone();
+        provider.cipher_suites.retain(|s| {
+            versions.iter().any(|v| match s {
+                rustls::SupportedCipherSuite::Tls13(_) => {
+                    v.version == rustls::ProtocolVersion::TLSv1_3
+                }
+                rustls::SupportedCipherSuite::Tls12(_) => {
+                    v.version == rustls::ProtocolVersion::TLSv1_2
+                }
+            })
+        });
+        let provider = Arc::new(provider);
         let verifier = OpensslServerVerifier::new(
             self.roots.clone(),
             provider.signature_verification_algorithms,

@@ -8,7 +8,6 @@ use openssl_sys::{stack_st_SSL_CIPHER, EVP_MD};
 use super::absent;
 use crate::abi::cipher::SSL_CIPHER;
 use crate::abi::connection::SSL;
-use crate::abi::context::SSL_CTX;
 
 #[export_name = "sslshim_OPENSSL_cipher_name"]
 pub unsafe extern "C" fn OPENSSL_cipher_name(_rfc_name: *const c_char) -> *const c_char {
@@ -25,15 +24,6 @@ pub unsafe extern "C" fn OSSL_default_ciphersuites() -> *const c_char {
     absent(c"OSSL_default_ciphersuites", ptr::null())
 }
 
-#[export_name = "sslshim_SSL_CIPHER_description"]
-pub unsafe extern "C" fn SSL_CIPHER_description(
-    _arg0: *const SSL_CIPHER,
-    _buf: *mut c_char,
-    _size: c_int,
-) -> *mut c_char {
-    absent(c"SSL_CIPHER_description", ptr::null_mut())
-}
-
 #[export_name = "sslshim_SSL_CIPHER_get_handshake_digest"]
 pub unsafe extern "C" fn SSL_CIPHER_get_handshake_digest(_c: *const SSL_CIPHER) -> *const EVP_MD {
     absent(c"SSL_CIPHER_get_handshake_digest", ptr::null())
@@ -42,11 +32,6 @@ pub unsafe extern "C" fn SSL_CIPHER_get_handshake_digest(_c: *const SSL_CIPHER) 
 #[export_name = "sslshim_SSL_CIPHER_get_protocol_id"]
 pub unsafe extern "C" fn SSL_CIPHER_get_protocol_id(_c: *const SSL_CIPHER) -> u16 {
     absent(c"SSL_CIPHER_get_protocol_id", 0)
-}
-
-#[export_name = "sslshim_SSL_CTX_get_ciphers"]
-pub unsafe extern "C" fn SSL_CTX_get_ciphers(_ctx: *const SSL_CTX) -> *mut stack_st_SSL_CIPHER {
-    absent(c"SSL_CTX_get_ciphers", ptr::null_mut())
 }
 
 #[export_name = "sslshim_SSL_bytes_to_cipher_list"]
@@ -71,16 +56,6 @@ pub unsafe extern "C" fn SSL_get_cipher_list(_s: *const SSL, _n: c_int) -> *cons
     absent(c"SSL_get_cipher_list", ptr::null())
 }
 
-#[export_name = "sslshim_SSL_get_ciphers"]
-pub unsafe extern "C" fn SSL_get_ciphers(_s: *const SSL) -> *mut stack_st_SSL_CIPHER {
-    absent(c"SSL_get_ciphers", ptr::null_mut())
-}
-
-#[export_name = "sslshim_SSL_get_client_ciphers"]
-pub unsafe extern "C" fn SSL_get_client_ciphers(_s: *const SSL) -> *mut stack_st_SSL_CIPHER {
-    absent(c"SSL_get_client_ciphers", ptr::null_mut())
-}
-
 #[export_name = "sslshim_SSL_get_pending_cipher"]
 pub unsafe extern "C" fn SSL_get_pending_cipher(_s: *const SSL) -> *const SSL_CIPHER {
     absent(c"SSL_get_pending_cipher", ptr::null())
@@ -93,11 +68,6 @@ pub unsafe extern "C" fn SSL_get_shared_ciphers(
     _size: c_int,
 ) -> *mut c_char {
     absent(c"SSL_get_shared_ciphers", ptr::null_mut())
-}
-
-#[export_name = "sslshim_SSL_set_cipher_list"]
-pub unsafe extern "C" fn SSL_set_cipher_list(_s: *mut SSL, _str: *const c_char) -> c_int {
-    absent(c"SSL_set_cipher_list", 0)
 }
 
 #[export_name = "sslshim_SSL_set_ciphersuites"]

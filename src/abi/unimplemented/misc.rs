@@ -46,11 +46,6 @@ pub unsafe extern "C" fn SSL_CTX_get_security_callback(
     absent(c"SSL_CTX_get_security_callback", None)
 }
 
-#[export_name = "sslshim_SSL_CTX_get_security_level"]
-pub unsafe extern "C" fn SSL_CTX_get_security_level(_ctx: *const SSL_CTX) -> c_int {
-    absent(c"SSL_CTX_get_security_level", 0)
-}
-
 #[export_name = "sslshim_SSL_CTX_load_verify_store"]
 pub unsafe extern "C" fn SSL_CTX_load_verify_store(
     _ctx: *mut SSL_CTX,
@@ -169,11 +164,6 @@ pub unsafe extern "C" fn SSL_CTX_set_security_callback(
     >,
 ) {
     absent(c"SSL_CTX_set_security_callback", ())
-}
-
-#[export_name = "sslshim_SSL_CTX_set_security_level"]
-pub unsafe extern "C" fn SSL_CTX_set_security_level(_ctx: *mut SSL_CTX, _level: c_int) {
-    absent(c"SSL_CTX_set_security_level", ())
 }
 
 #[export_name = "sslshim_SSL_CTX_set_ssl_version"]
@@ -382,11 +372,6 @@ pub unsafe extern "C" fn SSL_get_security_callback(
     absent(c"SSL_get_security_callback", None)
 }
 
-#[export_name = "sslshim_SSL_get_security_level"]
-pub unsafe extern "C" fn SSL_get_security_level(_s: *const SSL) -> c_int {
-    absent(c"SSL_get_security_level", 0)
-}
-
 #[export_name = "sslshim_SSL_get_shared_sigalgs"]
 pub unsafe extern "C" fn SSL_get_shared_sigalgs(
     _s: *mut SSL,
@@ -559,11 +544,6 @@ pub unsafe extern "C" fn SSL_set_security_callback(
     >,
 ) {
     absent(c"SSL_set_security_callback", ())
-}
-
-#[export_name = "sslshim_SSL_set_security_level"]
-pub unsafe extern "C" fn SSL_set_security_level(_s: *mut SSL, _level: c_int) {
-    absent(c"SSL_set_security_level", ())
 }
 
 #[export_name = "sslshim_SSL_set_trust"]

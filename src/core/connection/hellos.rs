@@ -35,6 +35,17 @@ impl Connection {
         self.hello_view.as_ref()
     }
 
+    /// The cipher_suites field of the ClientHello this connection received
+    /// (two bytes each), kept after the handshake as OpenSSL keeps its
+    /// `peer_ciphers`; `None` on a client or before one arrived.
+    pub fn received_client_ciphers(&self) -> Option<Vec<u8>> {
+        if self.role != super::Role::Server {
+            return None;
+        }
+        let body = self.hellos.client_hello()?.body.clone();
+        Some(ClientHelloView::parse(body)?.ciphers().to_vec())
+    }
+
     /// The ClientHello callback asked to be called again (`SSL_CLIENT_HELLO_RETRY`).
     pub fn await_client_hello_cb(&mut self) {
         self.rwstate = RwState::ClientHelloCb;

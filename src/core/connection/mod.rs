@@ -93,6 +93,9 @@ pub struct Settings {
     pub read_ahead: bool,
     /// `SSL_set_alpn_protos`: the client's own list, in place of its context's.
     pub alpn: Option<Vec<Vec<u8>>>,
+    /// The suites, copied from the context at `SSL_new` as OpenSSL copies
+    /// its cipher list; `SSL_set_cipher_list` changes this copy alone.
+    pub suites: crate::core::cipher::Suites,
 }
 
 impl Settings {
@@ -103,6 +106,7 @@ impl Settings {
             verify_mode: self.verify_mode,
             min_version: self.min_version,
             max_version: self.max_version,
+            suites: self.suites.clone(),
         }
     }
 
@@ -119,6 +123,7 @@ impl Settings {
             quiet_shutdown: 0,
             read_ahead: false,
             alpn: None,
+            suites: ctx.suites(),
         }
     }
 }
