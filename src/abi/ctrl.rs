@@ -44,6 +44,7 @@ const GET_MIN_PROTO_VERSION: c_int = 130;
 const GET_MAX_PROTO_VERSION: c_int = 131;
 const SET_TMP_DH: c_int = 3;
 const SET_DH_AUTO: c_int = 118;
+const SET_TMP_ECDH: c_int = 4;
 
 /// `ERR_R_PASSED_INVALID_ARGUMENT`.
 const PASSED_INVALID_ARGUMENT: Reason = Reason(262 | (0x2 << 18));
@@ -203,6 +204,21 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(
                     unsafe { *(parg as *mut *mut OPENSSL_STACK) = p };
                 }
                 1
+            }
+            SET_TMP_ECDH => {
+                if parg.is_null() {
+                    err::push(Reason::PASSED_NULL_PARAMETER, c"SSL_CTX_ctrl");
+                    return 0;
+                }
+                // OpenSSL makes the key's curve the one group offered.
+                match unsafe { crate::bridge::ffi::ec_key_curve(parg as *const _) } {
+                    (false, _) => {
+                        err::push(Reason(290), c"SSL_CTX_ctrl"); // SSL_R_MISSING_PARAMETERS
+                        0
+                    }
+                    (true, Some(name)) => c_long::from(c.core.set_groups_list(&name).is_ok()),
+                    (true, None) => 0,
+                }
             }
             SET_GROUPS_LIST => {
                 let Some(list) = (unsafe { super::opt_cstr(parg as *const libc::c_char) }) else {

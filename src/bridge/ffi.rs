@@ -152,3 +152,26 @@ pub fn query_has_ciphers(propq: &std::ffi::CStr) -> bool {
         found
     }
 }
+
+/// The curve of an `EC_KEY`, as `(has a group, short name)`: `(false, None)`
+/// without parameters, `(true, None)` for a curve without a name.
+///
+/// # Safety
+/// `key` is a live `EC_KEY`.
+pub unsafe fn ec_key_curve(key: *const openssl_sys::EC_KEY) -> (bool, Option<String>) {
+    let group = unsafe { openssl_sys::EC_KEY_get0_group(key) };
+    if group.is_null() {
+        return (false, None);
+    }
+    let nid = unsafe { openssl_sys::EC_GROUP_get_curve_name(group) };
+    if nid == 0 {
+        return (true, None);
+    }
+    let sn = unsafe { openssl_sys::OBJ_nid2sn(nid) };
+    let name = (!sn.is_null()).then(|| {
+        unsafe { std::ffi::CStr::from_ptr(sn) }
+            .to_string_lossy()
+            .into_owned()
+    });
+    (true, name)
+}
