@@ -63,6 +63,14 @@ quiet() {
   lines=$(grep -h 'sslshim: .*not implemented' "$WORK/$1.stderr" 2>/dev/null | sort -u)
   expect "[$1] nothing unimplemented was called${lines:+: $(echo "$lines" | tr '\n' ';')}" "" "$lines"
 }
+# reap PID: waits a little for a background job, then stops it, so that a
+# failed transfer does not leave its peer waiting for the whole timeout.
+reap() {
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  pkill -TERM -P "$1" 2>/dev/null; kill "$1" 2>/dev/null; wait "$1" 2>/dev/null
+}
+# The process listening on a port.
+pid_on_port() { ss -Hltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
 # Stops the background processes this script started.
 cleanup() {
   local p
