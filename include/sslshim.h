@@ -106,6 +106,20 @@ X509 *SSL_CTX_get0_certificate(const SSL_CTX *ctx);
 
 EVP_PKEY *SSL_CTX_get0_privatekey(const SSL_CTX *ctx);
 
+void SSL_CTX_set_cert_cb(SSL_CTX *ctx, Option<CertCbFn> cb, void *arg);
+
+void SSL_set_cert_cb(SSL *s, Option<CertCbFn> cb, void *arg);
+
+int SSL_use_certificate(SSL *s, X509 *x);
+
+int SSL_use_PrivateKey(SSL *s, EVP_PKEY *pkey);
+
+int SSL_use_certificate_file(SSL *s, const char *file, int filetype);
+
+int SSL_use_PrivateKey_file(SSL *s, const char *file, int filetype);
+
+int SSL_use_certificate_chain_file(SSL *s, const char *file);
+
 const char *SSL_get_version(const SSL *s);
 
 const SSL_CIPHER *SSL_get_current_cipher(const SSL *s);
@@ -536,8 +550,6 @@ int (*SSL_CTX_get_client_cert_cb(SSL_CTX *_ctx))(SSL*, X509**, EVP_PKEY**);
 
 void SSL_CTX_set1_cert_store(SSL_CTX *_arg0, X509_STORE *_arg1);
 
-void SSL_CTX_set_cert_cb(SSL_CTX *_c, int (*_cb)(SSL*, void*), void *_arg);
-
 void SSL_CTX_set_cert_verify_callback(SSL_CTX *_ctx, int (*_cb)(X509_STORE_CTX*, void*), void *_arg);
 
 void SSL_CTX_set_client_cert_cb(SSL_CTX *_ctx, int (*_client_cert_cb)(SSL*, X509**, EVP_PKEY**));
@@ -564,15 +576,9 @@ int SSL_check_chain(SSL *_s, X509 *_x, EVP_PKEY *_pk, struct stack_st_X509 *_cha
 
 X509 *SSL_get0_peer_certificate(const SSL *_s);
 
-void SSL_set_cert_cb(SSL *_s, int (*_cb)(SSL*, void*), void *_arg);
-
 void SSL_set_tmp_dh_callback(SSL *_ssl, DH *(*_dh)(SSL*, int, int));
 
-int SSL_use_PrivateKey(SSL *_ssl, EVP_PKEY *_pkey);
-
 int SSL_use_PrivateKey_ASN1(int _pk, SSL *_ssl, const unsigned char *_d, long _len);
-
-int SSL_use_PrivateKey_file(SSL *_ssl, const char *_file, int _type);
 
 int SSL_use_RSAPrivateKey(SSL *_ssl, RSA *_rsa);
 
@@ -582,13 +588,7 @@ int SSL_use_RSAPrivateKey_file(SSL *_ssl, const char *_file, int _type);
 
 int SSL_use_cert_and_key(SSL *_ssl, X509 *_x509, EVP_PKEY *_privatekey, struct stack_st_X509 *_chain, int _override);
 
-int SSL_use_certificate(SSL *_ssl, X509 *_x);
-
 int SSL_use_certificate_ASN1(SSL *_ssl, const unsigned char *_d, int _len);
-
-int SSL_use_certificate_chain_file(SSL *_ssl, const char *_file);
-
-int SSL_use_certificate_file(SSL *_ssl, const char *_file, int _type);
 
 const char *OPENSSL_cipher_name(const char *_rfc_name);
 

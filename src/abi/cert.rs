@@ -88,7 +88,7 @@ fn use_key(c: &mut CtxInner, key: PKey) -> c_int {
 
 /// Opens and parses a file the way OpenSSL's `use_*_file` functions do,
 /// including the reasons they queue.
-fn load<T>(
+pub(crate) fn load<T>(
     file: *const c_char,
     filetype: c_int,
     func: &'static CStr,
@@ -239,6 +239,9 @@ pub unsafe extern "C" fn SSL_CTX_check_private_key(ctx: *const SSL_CTX) -> c_int
 pub unsafe extern "C" fn SSL_get_certificate(s: *const SSL) -> *mut X509 {
     guard(c"SSL_get_certificate", std::ptr::null_mut(), || {
         let ssl = deref!(c"SSL_get_certificate", s as *mut SSL, std::ptr::null_mut());
+        if let Some(own) = &ssl.own.cert {
+            return own.as_ptr();
+        }
         ssl.ctx
             .lock()
             .cert
@@ -251,6 +254,9 @@ pub unsafe extern "C" fn SSL_get_certificate(s: *const SSL) -> *mut X509 {
 pub unsafe extern "C" fn SSL_get_privatekey(s: *const SSL) -> *mut EVP_PKEY {
     guard(c"SSL_get_privatekey", std::ptr::null_mut(), || {
         let ssl = deref!(c"SSL_get_privatekey", s as *mut SSL, std::ptr::null_mut());
+        if let Some(own) = &ssl.own.key {
+            return own.as_ptr();
+        }
         ssl.ctx
             .lock()
             .key

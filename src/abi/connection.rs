@@ -31,6 +31,10 @@ pub struct SSL {
     pub(crate) servername: Option<std::ffi::CString>,
     /// `SSL_set_info_callback`: in place of the context's when set.
     pub(crate) info_cb: super::info::InfoCb,
+    /// `SSL_set_cert_cb`: `Some` once the connection chose its own.
+    pub(crate) cert_cb: Option<Option<super::cert_cb::CertCb>>,
+    /// `SSL_use_certificate`, `SSL_use_PrivateKey`, `SSL_set0_chain`.
+    pub(crate) own: super::cert_cb::OwnCert,
     /// Taken from the context by `SSL_new`, then the connection's own.
     pub(crate) early_data: super::early_data::Limits,
     /// `SSL_set_client_CA_list`: returned in place of the context's.
@@ -64,23 +68,25 @@ impl SSL {
         let Some(role) = self.conn.needs_start() else {
             return Ok(());
         };
-        let started = {
-            let mut ctx = self.ctx.lock();
-            match role {
-                Role::Client => ctx
-                    .client_config(&self.conn.settings.variant())
-                    .map_err(Error::Ssl)
-                    .and_then(|c| self.conn.start_client(c)),
+        let started = if role == Role::Client {
+            let config = self.ctx.lock().client_config(&self.conn.settings.variant());
+            config
+                .map_err(Error::Ssl)
+                .and_then(|c| self.conn.start_client(c))
+        } else {
+            let accepting = {
+                let ctx = self.ctx.lock();
+                ctx.hello.any() || super::cert_cb::has_callback(self, &ctx)
+            };
+            if accepting {
                 // The application's callbacks see the ClientHello before
                 // the configuration is chosen.
-                _ if ctx.hello.any() => {
-                    self.conn.start_accepting();
-                    Ok(())
-                }
-                _ => ctx
-                    .server_config(&self.conn.settings.variant())
+                self.conn.start_accepting();
+                Ok(())
+            } else {
+                super::cert_cb::server_config(self)
                     .map_err(Error::Ssl)
-                    .and_then(|c| self.conn.start_server(c)),
+                    .and_then(|c| self.conn.start_server(c))
             }
         };
         if started.is_err() {
@@ -138,6 +144,8 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             verify,
             servername: None,
             info_cb: None,
+            cert_cb: None,
+            own: Default::default(),
             early_data,
             client_ca: None,
             ca_list: None,

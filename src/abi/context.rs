@@ -80,6 +80,8 @@ pub(crate) struct CtxInner {
     pub keylog: KeylogCallback,
     pub new_session_cb: super::session_ctx::NewSessionCb,
     pub info_cb: super::info::InfoCb,
+    /// `SSL_CTX_set_cert_cb`.
+    pub cert_cb: Option<super::cert_cb::CertCb>,
     /// `SSL_CTX_set_max_early_data`, `SSL_CTX_set_recv_max_early_data`.
     pub early_data: super::early_data::Limits,
     /// `SSL_CTX_set_client_CA_list`: a stack the application may change in
@@ -139,19 +141,27 @@ impl CtxInner {
         self.core.server_config_for(v)
     }
 
+    /// The certificates sent after `leaf`: the slot's own chain, else the
+    /// extra chain certificates, else (unless `SSL_MODE_NO_AUTO_CHAIN`)
+    /// issuers found in the trust store, as OpenSSL picks them.
+    pub fn issuers(&self, leaf: &Cert) -> Vec<Cert> {
+        if let Some(own) = &self.chain {
+            own.clone()
+        } else if !self.extra_chain.is_empty() {
+            self.extra_chain.clone()
+        } else if self.core.mode & NO_AUTO_CHAIN == 0 {
+            crate::bridge::chain::auto_chain(&self.store, leaf)
+        } else {
+            Vec::new()
+        }
+    }
+
     /// Hands the certificate, its chain and the key to the core as DER.
     pub fn certificates_changed(&mut self) {
         self.chain_stack = None;
         let mut chain: Vec<_> = self.cert.iter().filter_map(Cert::to_der).collect();
         if let Some(leaf) = self.cert.as_ref().filter(|_| !chain.is_empty()) {
-            if let Some(own) = &self.chain {
-                chain.extend(own.iter().filter_map(Cert::to_der));
-            } else if !self.extra_chain.is_empty() {
-                chain.extend(self.extra_chain.iter().filter_map(Cert::to_der));
-            } else if self.core.mode & NO_AUTO_CHAIN == 0 {
-                let issuers = crate::bridge::chain::auto_chain(&self.store, leaf);
-                chain.extend(issuers.iter().filter_map(Cert::to_der));
-            }
+            chain.extend(self.issuers(leaf).iter().filter_map(Cert::to_der));
         }
         self.core.set_certificate_chain(chain);
         if let Some(k) = self.key.as_ref().and_then(PKey::to_der) {
@@ -233,6 +243,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 new_session_cb: None,
                 cipher_stack: Default::default(),
                 info_cb: None,
+                cert_cb: None,
                 early_data: Default::default(),
                 client_ca: crate::bridge::names::NameStack::new(),
                 ca_list: crate::bridge::names::NameStack::new(),

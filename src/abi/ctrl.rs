@@ -291,6 +291,11 @@ pub unsafe extern "C" fn SSL_ctrl(
             }
             // Secure renegotiation is moot: rustls never renegotiates.
             GET_RI_SUPPORT => 1,
+            CHAIN => {
+                let certs = unsafe { x509::stack_certs(parg as *mut OPENSSL_STACK, larg == 0) };
+                ssl.own.chain = (!parg.is_null()).then_some(certs);
+                1
+            }
             _ => unknown("SSL_ctrl", cmd),
         }
     })

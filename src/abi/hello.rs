@@ -124,7 +124,8 @@ fn on_client_hello(ssl: &mut SSL, hello: &ClientHello) -> Result<(), Error> {
             selected = Some(unsafe { std::slice::from_raw_parts(out, outlen.into()) }.to_vec());
         }
     }
-    let config = ssl.ctx.lock().server_config(&ssl.conn.settings.variant());
+    super::cert_cb::run_callback(ssl)?;
+    let config = super::cert_cb::server_config(ssl);
     let mut config = match config {
         Ok(c) => c,
         Err(r) => {

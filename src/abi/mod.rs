@@ -15,6 +15,7 @@ use crate::core::error::Reason;
 pub mod async_fds;
 pub mod ca_names;
 pub mod cert;
+pub mod cert_cb;
 pub mod cipher;
 pub mod cipher_nid;
 pub mod ciphers;

@@ -162,6 +162,13 @@ impl PKey {
     }
 }
 
+impl Clone for PKey {
+    fn clone(&self) -> Self {
+        unsafe { openssl_sys::EVP_PKEY_up_ref(self.0) };
+        PKey(self.0)
+    }
+}
+
 impl Drop for PKey {
     fn drop(&mut self) {
         unsafe { openssl_sys::EVP_PKEY_free(self.0) }

@@ -146,6 +146,8 @@ pub struct Context {
     /// `SSL_CTX_set1_groups_list`: the groups offered and accepted, in
     /// order; `None` for rustls's defaults.
     groups: Option<Vec<rustls::NamedGroup>>,
+    /// Set only in the copy `server_config_with_cert` builds from.
+    own_cert: Option<Arc<rustls::sign::CertifiedKey>>,
     /// The DER names of `SSL_CTX_set_client_CA_list`, for CertificateRequest.
     client_ca_names: Vec<Vec<u8>>,
     /// `SSL_CTX_set_timeout`, in seconds: kept and reported.
@@ -185,6 +187,7 @@ impl Context {
             key_log: None,
             num_tickets: 2,
             client_ca_names: Vec::new(),
+            own_cert: None,
             groups: None,
             session_timeout: 7200,
             security_level: DEFAULT_SECURITY_LEVEL,
@@ -529,6 +532,29 @@ impl Context {
         Ok(config)
     }
 
+    /// A server configuration for one connection that presents its own
+    /// certificate (`SSL_use_certificate`, often from the certificate
+    /// callback), built for it alone; tickets stay the context's.
+    pub fn server_config_with_cert(
+        &mut self,
+        v: &Variant,
+        cert: Vec<CertificateDer<'static>>,
+        key: PrivateKeyDer<'static>,
+    ) -> Result<Arc<ServerConfig>, Reason> {
+        let provider = self.provider();
+        let certified = rustls::sign::CertifiedKey::from_der(cert, key, &provider)
+            .map_err(|_| Reason::NO_SHARED_CIPHER)?;
+        if self.ticketer.is_none() {
+            self.ticketer = rustls::crypto::aws_lc_rs::Ticketer::new().ok();
+        }
+        let mut c = self.clone();
+        v.apply(&mut c);
+        c.server = None;
+        c.server_variants.clear();
+        c.own_cert = Some(Arc::new(certified));
+        c.server_config()
+    }
+
     /// The shared server configuration, built on first use.
     pub fn server_config(&mut self) -> Result<Arc<ServerConfig>, Reason> {
         if let Some(c) = &self.server {
@@ -549,15 +575,19 @@ impl Context {
         } else {
             builder.with_no_client_auth()
         };
-        // OpenSSL lets a server without a certificate start and fails its
-        // handshake for want of a usable suite.
-        let key = self.key.as_ref().ok_or(Reason::NO_SHARED_CIPHER)?;
-        if self.chain.is_empty() {
-            return Err(Reason::NO_SHARED_CIPHER);
-        }
-        let mut config = builder
-            .with_single_cert(self.chain.clone(), key.clone_key())
-            .map_err(|_| Reason::NO_SHARED_CIPHER)?;
+        let mut config = if let Some(own) = &self.own_cert {
+            builder.with_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(own.clone())))
+        } else {
+            // OpenSSL lets a server without a certificate start and fails its
+            // handshake for want of a usable suite.
+            let key = self.key.as_ref().ok_or(Reason::NO_SHARED_CIPHER)?;
+            if self.chain.is_empty() {
+                return Err(Reason::NO_SHARED_CIPHER);
+            }
+            builder
+                .with_single_cert(self.chain.clone(), key.clone_key())
+                .map_err(|_| Reason::NO_SHARED_CIPHER)?
+        };
         config.ignore_client_order = self.options & options::CIPHER_SERVER_PREFERENCE != 0;
         // OpenSSL 3.0's server issues stateless tickets by default, two
         // after a TLS 1.3 handshake (rustls's default count).

@@ -22,15 +22,6 @@ pub unsafe extern "C" fn SSL_CTX_set1_cert_store(_arg0: *mut SSL_CTX, _arg1: *mu
     absent(c"SSL_CTX_set1_cert_store", ())
 }
 
-#[export_name = "sslshim_SSL_CTX_set_cert_cb"]
-pub unsafe extern "C" fn SSL_CTX_set_cert_cb(
-    _c: *mut SSL_CTX,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int>,
-    _arg: *mut c_void,
-) {
-    absent(c"SSL_CTX_set_cert_cb", ())
-}
-
 #[export_name = "sslshim_SSL_CTX_set_cert_verify_callback"]
 pub unsafe extern "C" fn SSL_CTX_set_cert_verify_callback(
     _ctx: *mut SSL_CTX,
@@ -139,26 +130,12 @@ pub unsafe extern "C" fn SSL_get0_peer_certificate(_s: *const SSL) -> *mut X509 
     absent(c"SSL_get0_peer_certificate", ptr::null_mut())
 }
 
-#[export_name = "sslshim_SSL_set_cert_cb"]
-pub unsafe extern "C" fn SSL_set_cert_cb(
-    _s: *mut SSL,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int>,
-    _arg: *mut c_void,
-) {
-    absent(c"SSL_set_cert_cb", ())
-}
-
 #[export_name = "sslshim_SSL_set_tmp_dh_callback"]
 pub unsafe extern "C" fn SSL_set_tmp_dh_callback(
     _ssl: *mut SSL,
     _dh: Option<unsafe extern "C" fn(*mut SSL, c_int, c_int) -> *mut DH>,
 ) {
     absent(c"SSL_set_tmp_dh_callback", ())
-}
-
-#[export_name = "sslshim_SSL_use_PrivateKey"]
-pub unsafe extern "C" fn SSL_use_PrivateKey(_ssl: *mut SSL, _pkey: *mut EVP_PKEY) -> c_int {
-    absent(c"SSL_use_PrivateKey", 0)
 }
 
 #[export_name = "sslshim_SSL_use_PrivateKey_ASN1"]
@@ -169,15 +146,6 @@ pub unsafe extern "C" fn SSL_use_PrivateKey_ASN1(
     _len: c_long,
 ) -> c_int {
     absent(c"SSL_use_PrivateKey_ASN1", 0)
-}
-
-#[export_name = "sslshim_SSL_use_PrivateKey_file"]
-pub unsafe extern "C" fn SSL_use_PrivateKey_file(
-    _ssl: *mut SSL,
-    _file: *const c_char,
-    _type: c_int,
-) -> c_int {
-    absent(c"SSL_use_PrivateKey_file", 0)
 }
 
 #[export_name = "sslshim_SSL_use_RSAPrivateKey"]
@@ -214,11 +182,6 @@ pub unsafe extern "C" fn SSL_use_cert_and_key(
     absent(c"SSL_use_cert_and_key", 0)
 }
 
-#[export_name = "sslshim_SSL_use_certificate"]
-pub unsafe extern "C" fn SSL_use_certificate(_ssl: *mut SSL, _x: *mut X509) -> c_int {
-    absent(c"SSL_use_certificate", 0)
-}
-
 #[export_name = "sslshim_SSL_use_certificate_ASN1"]
 pub unsafe extern "C" fn SSL_use_certificate_ASN1(
     _ssl: *mut SSL,
@@ -226,21 +189,4 @@ pub unsafe extern "C" fn SSL_use_certificate_ASN1(
     _len: c_int,
 ) -> c_int {
     absent(c"SSL_use_certificate_ASN1", 0)
-}
-
-#[export_name = "sslshim_SSL_use_certificate_chain_file"]
-pub unsafe extern "C" fn SSL_use_certificate_chain_file(
-    _ssl: *mut SSL,
-    _file: *const c_char,
-) -> c_int {
-    absent(c"SSL_use_certificate_chain_file", 0)
-}
-
-#[export_name = "sslshim_SSL_use_certificate_file"]
-pub unsafe extern "C" fn SSL_use_certificate_file(
-    _ssl: *mut SSL,
-    _file: *const c_char,
-    _type: c_int,
-) -> c_int {
-    absent(c"SSL_use_certificate_file", 0)
 }
