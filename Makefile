@@ -32,6 +32,11 @@ build: deps
 	@# Replaced by rename, never rewritten in place: a running program that
 	@# has it mapped would crash.
 	cp -f target/release/libssl.so $(LIB).tmp && mv -f $(LIB).tmp $(LIB)
+	@# Every declaration must match <openssl/ssl.h>'s: a generated header
+	@# that does not compile beside it is a signature that differs.
+	@printf '#include <openssl/ssl.h>\n#include "sslshim.h"\n' | \
+	  cc -Wall -Werror -Iinclude -x c -fsyntax-only - || \
+	  { echo "include/sslshim.h disagrees with <openssl/ssl.h> (spell function-pointer types out; cbindgen cannot see through aliases)" >&2; exit 1; }
 
 demo: build
 	bash demo/run.sh

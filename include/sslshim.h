@@ -106,9 +106,9 @@ X509 *SSL_CTX_get0_certificate(const SSL_CTX *ctx);
 
 EVP_PKEY *SSL_CTX_get0_privatekey(const SSL_CTX *ctx);
 
-void SSL_CTX_set_cert_cb(SSL_CTX *ctx, Option<CertCbFn> cb, void *arg);
+void SSL_CTX_set_cert_cb(SSL_CTX *ctx, int (*cb)(SSL*, void*), void *arg);
 
-void SSL_set_cert_cb(SSL *s, Option<CertCbFn> cb, void *arg);
+void SSL_set_cert_cb(SSL *s, int (*cb)(SSL*, void*), void *arg);
 
 int SSL_use_certificate(SSL *s, X509 *x);
 

@@ -49,7 +49,7 @@ impl OwnCert {
 #[export_name = "sslshim_SSL_CTX_set_cert_cb"]
 pub unsafe extern "C" fn SSL_CTX_set_cert_cb(
     ctx: *mut SSL_CTX,
-    cb: Option<CertCbFn>,
+    cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int>,
     arg: *mut c_void,
 ) {
     guard(c"SSL_CTX_set_cert_cb", (), || {
@@ -59,7 +59,11 @@ pub unsafe extern "C" fn SSL_CTX_set_cert_cb(
 }
 
 #[export_name = "sslshim_SSL_set_cert_cb"]
-pub unsafe extern "C" fn SSL_set_cert_cb(s: *mut SSL, cb: Option<CertCbFn>, arg: *mut c_void) {
+pub unsafe extern "C" fn SSL_set_cert_cb(
+    s: *mut SSL,
+    cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int>,
+    arg: *mut c_void,
+) {
     guard(c"SSL_set_cert_cb", (), || {
         let ssl = deref!(c"SSL_set_cert_cb", s);
         ssl.cert_cb = Some(cb.map(|f| CertCb { f, arg }));
