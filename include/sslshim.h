@@ -530,6 +530,11 @@ int SSL_is_init_finished(const SSL *s);
 
 int SSL_in_before(const SSL *s);
 
+/**
+ * Always 1, as in OpenSSL; NULL goes back to the context's own keys.
+ */
+int SSL_CTX_set_tlsext_ticket_key_evp_cb(SSL_CTX *ctx, int (*fp)(SSL*, uint8_t*, uint8_t*, EVP_CIPHER_CTX*, EVP_MAC_CTX*, int));
+
 int SSL_CTX_set0_tmp_dh_pkey(SSL_CTX *ctx, EVP_PKEY *dhpkey);
 
 int SSL_set0_tmp_dh_pkey(SSL *s, EVP_PKEY *dhpkey);
@@ -717,8 +722,6 @@ int SSL_CTX_add_server_custom_ext(SSL_CTX *_ctx, unsigned int _ext_type, int (*_
 int SSL_CTX_has_client_custom_ext(const SSL_CTX *_ctx, unsigned int _ext_type);
 
 int SSL_CTX_set_tlsext_max_fragment_length(SSL_CTX *_ctx, uint8_t _mode);
-
-int SSL_CTX_set_tlsext_ticket_key_evp_cb(SSL_CTX *_ctx, int (*_fp)(SSL*, unsigned char*, unsigned char*, EVP_CIPHER_CTX*, EVP_MAC_CTX*, int));
 
 int SSL_extension_supported(unsigned int _ext_type);
 

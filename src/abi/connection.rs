@@ -43,6 +43,9 @@ pub struct SSL {
     pub(crate) ca_list: Option<crate::bridge::names::NameStack>,
     /// What `SSL_get_ciphers` and `SSL_get_client_ciphers` handed out.
     pub(crate) ciphers: super::ciphers::CipherStacks,
+    /// This handshake resumed with a ticket the application's ticket key
+    /// callback opened without asking for a new one (see `ticket_key`).
+    pub(crate) ticket_no_renew: std::sync::atomic::AtomicBool,
 }
 
 impl SSL {
@@ -68,6 +71,7 @@ impl SSL {
         let Some(role) = self.conn.needs_start() else {
             return Ok(());
         };
+        self.ticket_no_renew.store(false, Ordering::Relaxed);
         let started = if role == Role::Client {
             let config = self.ctx.lock().client_config(&self.conn.settings.variant());
             config
@@ -150,6 +154,7 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             client_ca: None,
             ca_list: None,
             ciphers: Default::default(),
+            ticket_no_renew: Default::default(),
         }));
         unsafe { super::verify::attach(ssl) };
         unsafe {

@@ -42,6 +42,7 @@ pub mod session;
 pub mod session_ctx;
 pub mod shutdown;
 pub mod state;
+pub mod ticket_key;
 pub mod tmp_dh;
 pub mod unimplemented;
 pub mod verify;

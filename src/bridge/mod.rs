@@ -9,5 +9,6 @@ pub mod ex_data;
 pub mod ffi;
 pub mod names;
 pub mod stack;
+pub mod ticket;
 pub mod verify;
 pub mod x509;

@@ -139,6 +139,9 @@ pub struct Context {
     /// The context's session-ticket key, kept across rebuilt configurations
     /// so that tickets issued stay valid.
     ticketer: Option<Arc<dyn rustls::server::ProducesTickets>>,
+    /// `SSL_CTX_set_tlsext_ticket_key_evp_cb`: the application's keys, in
+    /// place of the context's own while set.
+    app_ticketer: Option<Arc<dyn rustls::server::ProducesTickets>>,
     /// `SSL_CTX_set_keylog_callback`.
     key_log: Option<Arc<dyn rustls::KeyLog>>,
     /// `SSL_CTX_set_num_tickets`: TLS 1.3 tickets sent after a handshake.
@@ -184,6 +187,7 @@ impl Context {
             client_variants: Vec::new(),
             server_sessions: rustls::server::ServerSessionMemoryCache::new(256),
             ticketer: None,
+            app_ticketer: None,
             key_log: None,
             num_tickets: 2,
             client_ca_names: Vec::new(),
@@ -239,6 +243,13 @@ impl Context {
             self.client_ca_names = names;
             self.server_changed();
         }
+    }
+
+    /// Seals tickets with the application's keys (`None`: the context's own,
+    /// which stay as they were).
+    pub fn set_app_ticketer(&mut self, t: Option<Arc<dyn rustls::server::ProducesTickets>>) {
+        self.app_ticketer = t;
+        self.server_changed();
     }
 
     pub fn set_num_tickets(&mut self, n: usize) {
@@ -594,7 +605,7 @@ impl Context {
         if self.ticketer.is_none() {
             self.ticketer = rustls::crypto::aws_lc_rs::Ticketer::new().ok();
         }
-        if let Some(t) = &self.ticketer {
+        if let Some(t) = self.app_ticketer.as_ref().or(self.ticketer.as_ref()) {
             config.ticketer = t.clone();
         }
         config.session_storage = self.server_sessions.clone();

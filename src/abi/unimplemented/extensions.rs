@@ -3,7 +3,7 @@
 use std::ffi::c_void;
 
 use libc::{c_int, c_uchar, c_uint, c_ulong};
-use openssl_sys::{EVP_CIPHER_CTX, EVP_MAC_CTX, X509};
+use openssl_sys::X509;
 
 use super::absent;
 use crate::abi::connection::SSL;
@@ -123,23 +123,6 @@ pub unsafe extern "C" fn SSL_CTX_set_tlsext_max_fragment_length(
     _mode: u8,
 ) -> c_int {
     absent(c"SSL_CTX_set_tlsext_max_fragment_length", 0)
-}
-
-#[export_name = "sslshim_SSL_CTX_set_tlsext_ticket_key_evp_cb"]
-pub unsafe extern "C" fn SSL_CTX_set_tlsext_ticket_key_evp_cb(
-    _ctx: *mut SSL_CTX,
-    _fp: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *mut c_uchar,
-            *mut c_uchar,
-            *mut EVP_CIPHER_CTX,
-            *mut EVP_MAC_CTX,
-            c_int,
-        ) -> c_int,
-    >,
-) -> c_int {
-    absent(c"SSL_CTX_set_tlsext_ticket_key_evp_cb", 0)
 }
 
 #[export_name = "sslshim_SSL_extension_supported"]
