@@ -351,6 +351,31 @@ int SSL_set_recv_max_early_data(SSL *s, uint32_t recv_max_early_data);
 
 uint32_t SSL_get_recv_max_early_data(const SSL *s);
 
+/**
+ * A server never accepts 0-RTT data (rustls is not given a limit), so
+ * once the ClientHello is processed and the server's flight is out, this
+ * reports the end of early data with nothing read, as OpenSSL does when it
+ * rejects or gets none; the handshake then completes as usual.
+ */
+int SSL_read_early_data(SSL *s, void *_buf, uintptr_t _num, uintptr_t *readbytes);
+
+/**
+ * A client sends 0-RTT data only on a session that allows it; sessions here
+ * never carry an allowance, so this fails as OpenSSL fails without one.
+ */
+int SSL_write_early_data(SSL *s, const void *_buf, uintptr_t _num, uintptr_t *_written);
+
+/**
+ * No early data is ever sent or accepted.
+ */
+int SSL_get_early_data_status(const SSL *s);
+
+/**
+ * What the server's ticket allowed: rustls keeps the allowance with each
+ * TLS 1.3 ticket; a session without one (TLS 1.2, or a server's) has 0.
+ */
+uint32_t SSL_SESSION_get_max_early_data(const SSL_SESSION *s);
+
 long SSL_CTX_callback_ctrl(SSL_CTX *ctx, int cmd, void (*fp)(void));
 
 void SSL_CTX_set_alpn_select_cb(SSL_CTX *ctx, SSL_CTX_alpn_select_cb_func cb, void *arg);
@@ -701,17 +726,9 @@ int SSL_set_tlsext_use_srtp(SSL *_ssl, const char *_profiles);
 
 void SSL_CTX_set_allow_early_data_cb(SSL_CTX *_ctx, int (*_cb)(SSL*, void*), void *_arg);
 
-uint32_t SSL_SESSION_get_max_early_data(const SSL_SESSION *_s);
-
 int SSL_SESSION_set_max_early_data(SSL_SESSION *_s, uint32_t _max_early_data);
 
-int SSL_get_early_data_status(const SSL *_s);
-
-int SSL_read_early_data(SSL *_s, void *_buf, uintptr_t _num, uintptr_t *_readbytes);
-
 void SSL_set_allow_early_data_cb(SSL *_s, int (*_cb)(SSL*, void*), void *_arg);
-
-int SSL_write_early_data(SSL *_s, const void *_buf, uintptr_t _num, uintptr_t *_written);
 
 int SSL_CTX_add_client_custom_ext(SSL_CTX *_ctx, unsigned int _ext_type, int (*_add_cb)(SSL*, unsigned int, const unsigned char**, unsigned long*, int*, void*), void (*_free_cb)(SSL*, unsigned int, const unsigned char*, void*), void *_add_arg, int (*_parse_cb)(SSL*, unsigned int, const unsigned char*, unsigned long, int*, void*), void *_parse_arg);
 

@@ -37,6 +37,7 @@ pub struct SSL {
     pub(crate) own: super::cert_cb::OwnCert,
     /// Taken from the context by `SSL_new`, then the connection's own.
     pub(crate) early_data: super::early_data::Limits,
+    pub(crate) early_read: super::early_data::ReadState,
     /// `SSL_set_client_CA_list`: returned in place of the context's.
     pub(crate) client_ca: Option<crate::bridge::names::NameStack>,
     /// `SSL_set0_CA_list`.
@@ -151,6 +152,7 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             cert_cb: None,
             own: Default::default(),
             early_data,
+            early_read: Default::default(),
             client_ca: None,
             ca_list: None,
             ciphers: Default::default(),
@@ -174,6 +176,7 @@ pub unsafe extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
         let ssl = deref!(c"SSL_clear", s, 0);
         ssl.conn.clear();
         ssl.peer_chain = None;
+        ssl.early_read = Default::default();
         ssl.verify.verified_chain = None;
         1
     })

@@ -18,32 +18,12 @@ pub unsafe extern "C" fn SSL_CTX_set_allow_early_data_cb(
     absent(c"SSL_CTX_set_allow_early_data_cb", ())
 }
 
-#[export_name = "sslshim_SSL_SESSION_get_max_early_data"]
-pub unsafe extern "C" fn SSL_SESSION_get_max_early_data(_s: *const SSL_SESSION) -> u32 {
-    absent(c"SSL_SESSION_get_max_early_data", 0)
-}
-
 #[export_name = "sslshim_SSL_SESSION_set_max_early_data"]
 pub unsafe extern "C" fn SSL_SESSION_set_max_early_data(
     _s: *mut SSL_SESSION,
     _max_early_data: u32,
 ) -> c_int {
     absent(c"SSL_SESSION_set_max_early_data", 0)
-}
-
-#[export_name = "sslshim_SSL_get_early_data_status"]
-pub unsafe extern "C" fn SSL_get_early_data_status(_s: *const SSL) -> c_int {
-    absent(c"SSL_get_early_data_status", 0)
-}
-
-#[export_name = "sslshim_SSL_read_early_data"]
-pub unsafe extern "C" fn SSL_read_early_data(
-    _s: *mut SSL,
-    _buf: *mut c_void,
-    _num: usize,
-    _readbytes: *mut usize,
-) -> c_int {
-    absent(c"SSL_read_early_data", 0)
 }
 
 #[export_name = "sslshim_SSL_set_allow_early_data_cb"]
@@ -53,14 +33,4 @@ pub unsafe extern "C" fn SSL_set_allow_early_data_cb(
     _arg: *mut c_void,
 ) {
     absent(c"SSL_set_allow_early_data_cb", ())
-}
-
-#[export_name = "sslshim_SSL_write_early_data"]
-pub unsafe extern "C" fn SSL_write_early_data(
-    _s: *mut SSL,
-    _buf: *const c_void,
-    _num: usize,
-    _written: *mut usize,
-) -> c_int {
-    absent(c"SSL_write_early_data", 0)
 }
