@@ -22,6 +22,12 @@ static void print_names(const char *who, const STACK_OF(X509_NAME) *l) {
     }
 }
 
+/* print_names for a list the caller owns, which is then freed. */
+static void print_owned(const char *who, STACK_OF(X509_NAME) *l) {
+    print_names(who, l);
+    sk_X509_NAME_pop_free(l, X509_NAME_free);
+}
+
 static X509 *load(const char *name) {
     FILE *f = fopen(ct_cert(name), "r");
     X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
@@ -120,13 +126,13 @@ int main(int argc, char **argv) {
     STACK_OF(X509_NAME) *l = SSL_load_client_CA_file(three);
     print_names("load_client_CA_file", l);
     ct_print_errors();
-    print_names("load missing", SSL_load_client_CA_file(ct_tmpfile("missing")));
+    print_owned("load missing", SSL_load_client_CA_file(ct_tmpfile("missing")));
     ct_print_errors();
-    print_names("load not PEM", SSL_load_client_CA_file(argv[0]));
+    print_owned("load not PEM", SSL_load_client_CA_file(argv[0]));
     ct_print_errors();
-    print_names("load NULL", SSL_load_client_CA_file(NULL));
+    print_owned("load NULL", SSL_load_client_CA_file(NULL));
     ct_print_errors();
-    print_names("load_ex", SSL_load_client_CA_file_ex(three, NULL, NULL));
+    print_owned("load_ex", SSL_load_client_CA_file_ex(three, NULL, NULL));
     ct_print_errors();
 
     STACK_OF(X509_NAME) *st = sk_X509_NAME_new_null();
@@ -148,7 +154,7 @@ int main(int argc, char **argv) {
     STACK_OF(X509_NAME) *d = SSL_dup_CA_list(st);
     printf("dup is a copy %d\n", d != st);
     print_names("dup", d);
-    print_names("dup NULL", SSL_dup_CA_list(NULL));
+    print_owned("dup NULL", SSL_dup_CA_list(NULL));
     sk_X509_NAME_pop_free(d, X509_NAME_free);
     sk_X509_NAME_pop_free(st, X509_NAME_free);
 

@@ -101,7 +101,7 @@ int main(int argc, char **argv) {
     ct_print_errors();
     SSL_free(client);
     SSL_free(server);
-    BIO_free(sticky);
+    BIO_free_all(sticky); /* the filter and the pair half beneath it */
     SSL_CTX_free(cctx);
     SSL_CTX_free(sctx);
     BIO_meth_free(sticky_method);

@@ -56,7 +56,8 @@ pub fn push(reason: Reason, func: &'static std::ffi::CStr) {
     push_entry(ERR_LIB_SSL, reason.code(), func);
 }
 
-fn push_entry(lib: c_int, reason: u32, func: &'static std::ffi::CStr) {
+/// Pushes `(lib, reason)` of another libcrypto library.
+pub fn push_entry(lib: c_int, reason: u32, func: &'static std::ffi::CStr) {
     unsafe {
         ffi::ERR_new();
         ffi::ERR_set_debug(c"sslshim".as_ptr(), 0, func.as_ptr());

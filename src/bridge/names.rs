@@ -111,8 +111,19 @@ unsafe fn names_der(st: *const OPENSSL_STACK) -> Vec<Vec<u8>> {
         .collect()
 }
 
+const BIO_LIB: libc::c_int = 32;
+/// `ERR_R_SYS_LIB` as libcrypto flags it (common reason).
+const ERR_R_SYS_LIB: u32 = 2 | (0x2 << 18);
+
 /// A PEM file opened as libssl opens it; `None` with libcrypto's reasons.
 fn open(file: *const c_char) -> Option<*mut openssl_sys::BIO> {
+    if file.is_null() {
+        // What libcrypto's file BIO reports when fopen gets NULL (EFAULT),
+        // without handing NULL to fopen, which not every fopen survives.
+        super::err::push_sys(libc::EFAULT, c"SSL_load_client_CA_file", c"fopen");
+        super::err::push_entry(BIO_LIB, ERR_R_SYS_LIB, c"SSL_load_client_CA_file");
+        return None;
+    }
     let b = unsafe { ffi::BIO_new(ffi::BIO_s_file()) };
     if b.is_null() {
         return None;
