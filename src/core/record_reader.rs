@@ -111,6 +111,34 @@ impl RecordBoundary {
 pub struct Bounded<'a, R: Read + ?Sized> {
     pub inner: &'a mut R,
     pub boundary: &'a mut RecordBoundary,
+    /// Bytes the source said it held before this read, 0 if it cannot tell.
+    pub ready: usize,
+}
+
+impl<R: Read + ?Sized> Bounded<'_, R> {
+    /// After a read that completed a header, the body's first bytes when
+    /// the source already holds them, into the rest of `buf`: OpenSSL too
+    /// reads the body straight after the header. One read instead of two
+    /// spares rustls a pass over a lone header, and a buffer grown for it.
+    /// Only bytes the source declared are asked for, so this read neither
+    /// blocks nor fails on a memory BIO; should another source fail it
+    /// anyway, the failure is left for the next read to meet.
+    fn body_at_hand(&mut self, buf: &mut [u8], got: usize) -> io::Result<usize> {
+        let b = &self.boundary;
+        let ready = self.ready.saturating_sub(got);
+        if got == 0 || ready == 0 || buf.is_empty() || b.body_left == 0 || b.body_left != b.body_len
+        {
+            return Ok(0);
+        }
+        let n = buf.len().min(b.allowance()).min(ready);
+        match self.inner.read(&mut buf[..n]) {
+            Ok(m) => {
+                self.boundary.consumed(&buf[..m])?;
+                Ok(m)
+            }
+            Err(_) => Ok(0),
+        }
+    }
 }
 
 impl<R: Read + ?Sized> Read for Bounded<'_, R> {
@@ -123,7 +151,8 @@ impl<R: Read + ?Sized> Read for Bounded<'_, R> {
             let got = self.inner.read(&mut buf[..n])?;
             self.boundary.consumed(&buf[..got])?;
             if self.boundary.refuse_after_body.is_none() {
-                return Ok(got);
+                let more = self.body_at_hand(&mut buf[got..], got)?;
+                return Ok(got + more);
             }
         }
         // A record to be refused once its body is in never reaches rustls,
@@ -172,26 +201,55 @@ mod tests {
         let mut stream = record(300);
         stream.extend(record(2));
         for chunk in [1, 3, 7, 5000] {
-            let mut src = Trickle {
-                data: &stream,
-                chunk,
-                reads: Vec::new(),
-            };
-            let mut b = RecordBoundary::default();
-            let mut out = Vec::new();
-            let mut buf = [0u8; 4096];
-            while out.len() < 305 {
-                let n = Bounded {
-                    inner: &mut src,
-                    boundary: &mut b,
+            // Whether or not the source says what it holds.
+            for declared in [false, true] {
+                let mut src = Trickle {
+                    data: &stream,
+                    chunk,
+                    reads: Vec::new(),
+                };
+                let mut b = RecordBoundary::default();
+                let mut out = Vec::new();
+                let mut buf = [0u8; 4096];
+                while out.len() < 305 {
+                    let ready = if declared { src.data.len() } else { 0 };
+                    let n = Bounded {
+                        inner: &mut src,
+                        boundary: &mut b,
+                        ready,
+                    }
+                    .read(&mut buf)
+                    .unwrap();
+                    out.extend_from_slice(&buf[..n]);
                 }
-                .read(&mut buf)
-                .unwrap();
-                out.extend_from_slice(&buf[..n]);
+                // The first record is complete and not one byte of the next was taken.
+                assert_eq!(out, stream[..305]);
+                assert!(src.reads.iter().all(|&r| r <= 300));
             }
-            // The first record is complete and not one byte of the next was taken.
-            assert_eq!(out, stream[..305]);
-            assert!(src.reads.iter().all(|&r| r <= 300));
         }
+    }
+
+    #[test]
+    fn a_declared_body_comes_with_its_header() {
+        let mut stream = record(300);
+        stream.extend(record(2));
+        let mut src = Trickle {
+            data: &stream,
+            chunk: 5000,
+            reads: Vec::new(),
+        };
+        let mut b = RecordBoundary::default();
+        let mut buf = [0u8; 4096];
+        let ready = src.data.len();
+        let n = Bounded {
+            inner: &mut src,
+            boundary: &mut b,
+            ready,
+        }
+        .read(&mut buf)
+        .unwrap();
+        assert_eq!(n, 305);
+        assert_eq!(src.reads, [5, 300]);
+        assert!(b.at_record_start());
     }
 }

@@ -87,6 +87,7 @@ impl Connection {
                 acceptor.read_tls(&mut ReadHalf(io))
             } else {
                 acceptor.read_tls(&mut Bounded {
+                    ready: io.readable().unwrap_or(0),
                     inner: &mut ReadHalf(io),
                     boundary: &mut self.boundary,
                 })

@@ -26,6 +26,7 @@ impl Connection {
             conn.read_tls(&mut ReadHalf(io))
         } else {
             conn.read_tls(&mut Bounded {
+                ready: io.readable().unwrap_or(0),
                 inner: &mut ReadHalf(io),
                 boundary: &mut self.boundary,
             })
