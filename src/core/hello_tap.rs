@@ -21,6 +21,9 @@ const HRR_RANDOM: [u8; 32] = [
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 ];
 
+/// Where the random ends in a hello's body: after the 2-byte legacy version.
+const RANDOM_END: usize = 34;
+
 /// A hello message: its handshake type and body (without the 4-byte header).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HelloMessage {
@@ -31,7 +34,31 @@ pub struct HelloMessage {
 impl HelloMessage {
     /// The 32-byte random after the legacy version, in either hello.
     pub fn random(&self) -> Option<&[u8]> {
-        self.body.get(2..34)
+        self.body.get(2..RANDOM_END)
+    }
+
+    /// A ClientHello's cipher_suites field (two bytes each), which follows
+    /// the random and the session id.
+    pub fn cipher_suites(&self) -> Option<&[u8]> {
+        if self.msg_type != CLIENT_HELLO {
+            return None;
+        }
+        let at = RANDOM_END + 1 + usize::from(*self.body.get(RANDOM_END)?);
+        let len = self.body.get(at..at + 2)?;
+        let start = at + 2;
+        self.body
+            .get(start..start + usize::from(u16::from_be_bytes([len[0], len[1]])))
+    }
+
+    /// How much is still read once the handshake is over: a ClientHello up
+    /// to its cipher suites (a server reports them), a ServerHello up to
+    /// its random.
+    fn kept_len(&self) -> usize {
+        match self.cipher_suites() {
+            Some(c) => c.as_ptr() as usize - self.body.as_ptr() as usize + c.len(),
+            None if self.msg_type == CLIENT_HELLO => self.body.len(),
+            None => RANDOM_END,
+        }
     }
 }
 
@@ -141,6 +168,18 @@ impl HelloTaps {
 
     pub fn server_hello(&self) -> Option<&HelloMessage> {
         self.hello(SERVER_HELLO)
+    }
+
+    /// Drops what is no longer read once the handshake is over: the hellos'
+    /// extensions (key shares of over a KiB each with ML-KEM) would stay
+    /// with the connection for its whole life.
+    pub fn drop_extensions(&mut self) {
+        for tap in [&mut self.incoming, &mut self.outgoing] {
+            if let Some(m) = &mut tap.found {
+                m.body.truncate(m.kept_len());
+                m.body.shrink_to_fit();
+            }
+        }
     }
 }
 
@@ -258,5 +297,29 @@ mod tests {
             &message(CLIENT_HELLO, &[3, 3, 1]),
         ));
         assert_eq!(tap.hello().map(|h| h.random()), Some(None));
+    }
+
+    #[test]
+    fn after_the_handshake_a_client_hello_keeps_its_ciphers() {
+        let mut body = vec![3, 3];
+        body.extend_from_slice(&[9; 32]);
+        body.extend_from_slice(&[2, 0xaa, 0xbb]); // session id
+        body.extend_from_slice(&[0, 4, 0x13, 0x02, 0x13, 0x01]);
+        body.extend_from_slice(&[1, 0, 0, 6, 0, 51, 0, 2, 0xcc, 0xdd]);
+        let mut taps = HelloTaps::default();
+        taps.incoming
+            .feed(&record(CONTENT_HANDSHAKE, &message(CLIENT_HELLO, &body)));
+        taps.outgoing.feed(&record(
+            CONTENT_HANDSHAKE,
+            &message(SERVER_HELLO, &hello_body([5; 32])),
+        ));
+        taps.drop_extensions();
+        let ch = taps.client_hello().expect("kept");
+        assert_eq!(ch.body.len(), 2 + 32 + 3 + 6);
+        assert_eq!(ch.random(), Some(&[9u8; 32][..]));
+        assert_eq!(ch.cipher_suites(), Some(&[0x13, 0x02, 0x13, 0x01][..]));
+        let sh = taps.server_hello().expect("kept");
+        assert_eq!(sh.body.len(), RANDOM_END);
+        assert_eq!(sh.random(), Some(&[5u8; 32][..]));
     }
 }

@@ -3,7 +3,7 @@
 
 use std::mem;
 
-use super::records::flush;
+use super::records::{flush, release_read_buffer};
 use super::{Connection, Role, State};
 use crate::core::context::TLS1_3_VERSION;
 use crate::core::error::{reason_for_tls_error, Error, Reason};
@@ -52,7 +52,11 @@ impl Connection {
 
     /// `SSL_do_handshake`, and the implicit handshake of a first read or write.
     pub fn handshake(&mut self, io: &mut dyn Transport) -> Result<(), Error> {
-        self.tapped(io, Self::run_handshake)
+        let r = self.tapped(io, Self::run_handshake);
+        if r.is_ok() {
+            self.hellos.drop_extensions();
+        }
+        r
     }
 
     fn run_handshake(&mut self, io: &mut dyn Transport) -> Result<(), Error> {
@@ -98,6 +102,12 @@ impl Connection {
                 r => r?,
             }
             if !conn.is_handshaking() {
+                // The handshake's flights grew rustls's record buffer, which
+                // it shrinks only as its next read starts: an idle
+                // connection would hold the larger buffer until then.
+                if !self.settings.read_ahead && self.boundary.at_record_start() {
+                    release_read_buffer(conn);
+                }
                 if let State::Handshaking(c) = mem::replace(&mut self.state, State::Idle) {
                     self.state = State::Established(c);
                 }

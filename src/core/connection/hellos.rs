@@ -42,8 +42,8 @@ impl Connection {
         if self.role != super::Role::Server {
             return None;
         }
-        let body = self.hellos.client_hello()?.body.clone();
-        Some(ClientHelloView::parse(body)?.ciphers().to_vec())
+        // Only the start of the message is kept after the handshake.
+        Some(self.hellos.client_hello()?.cipher_suites()?.to_vec())
     }
 
     /// The ClientHello callback asked to be called again (`SSL_CLIENT_HELLO_RETRY`).

@@ -148,6 +148,20 @@ pub(super) fn flush(
     Ok(())
 }
 
+/// Lets rustls bring its record buffer back to its resting size, which it
+/// does as a read starts with no partial record held: a read from a source
+/// with nothing to give. Only for a buffer known to hold no bytes, as with
+/// records read one at a time and the last one processed.
+pub(super) fn release_read_buffer(conn: &mut rustls::Connection) {
+    struct Nothing;
+    impl Read for Nothing {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::WouldBlock.into())
+        }
+    }
+    let _ = conn.read_tls(&mut Nothing);
+}
+
 pub(super) struct ReadHalf<'a>(pub(super) &'a mut dyn Transport);
 impl Read for ReadHalf<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
