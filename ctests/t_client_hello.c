@@ -77,6 +77,16 @@ static void build_hello(void) {
     close_len(rec, 2);
 }
 
+/* The same ClientHello cut into two records, the cut inside the extensions. */
+static void split_hello(void) {
+    unsigned char msg[2048];
+    size_t n = hello_len - 5, cut = n - 40;
+    memcpy(msg, hello + 5, n);
+    hello_len = 0;
+    put8(22); put16(0x0301); put16((unsigned)cut); putn(msg, cut);
+    put8(22); put16(0x0301); put16((unsigned)(n - cut)); putn(msg + cut, n - cut);
+}
+
 static void hex(const char *what, const unsigned char *p, size_t n) {
     printf("%s %zu:", what, n);
     for (size_t i = 0; i < n && p; i++)
@@ -215,6 +225,8 @@ int main(int argc, char **argv) {
     crafted("error with unrecognized_name", SSL_CLIENT_HELLO_ERROR, SSL_AD_UNRECOGNIZED_NAME, 0);
     crafted("another return value", 2, SSL_AD_ACCESS_DENIED, 0);
     crafted("retry twice, then success", SSL_CLIENT_HELLO_SUCCESS, -1, 2);
+    split_hello();
+    crafted("the ClientHello in two records", SSL_CLIENT_HELLO_SUCCESS, -1, 0);
 
     printf("== handshake: the callback moves the SSL to the context with the certificate\n");
     SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
