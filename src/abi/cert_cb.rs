@@ -135,6 +135,7 @@ pub(crate) fn server_config(ssl: &SSL) -> Result<Arc<ServerConfig>, Reason> {
         .filter_map(Cert::to_der)
         .collect();
     ctx.sync_roots();
+    ctx.sync_ca_names();
     ctx.core.server_config_with_cert(&variant, chain, key)
 }
 

@@ -123,8 +123,10 @@ impl CtxInner {
         self.core.client_config_for(v)
     }
 
-    pub fn server_config(&mut self, v: &Variant) -> Result<Arc<ServerConfig>, Reason> {
-        self.sync_roots();
+    /// Hands the CA names a server sends to the core: the client CA list,
+    /// or when it is empty the CA list (`SSL_CTX_set0_CA_list`), as OpenSSL
+    /// picks them. The application may change either stack in place.
+    pub fn sync_ca_names(&mut self) {
         let mut names = self
             .client_ca
             .as_ref()
@@ -138,6 +140,11 @@ impl CtxInner {
                 .unwrap_or_default();
         }
         self.core.set_client_ca_names(names);
+    }
+
+    pub fn server_config(&mut self, v: &Variant) -> Result<Arc<ServerConfig>, Reason> {
+        self.sync_roots();
+        self.sync_ca_names();
         self.core.server_config_for(v)
     }
 
