@@ -1,0 +1,75 @@
+/* The session cache calls: the callbacks set and read back, sessions added
+ * and removed by hand with the remove callback told of each, flushing by
+ * time, and the ticket callbacks accepted. */
+#include "common.h"
+
+static int removes;
+static void remove_cb(SSL_CTX *ctx, SSL_SESSION *s) {
+    (void)ctx;
+    unsigned int len;
+    SSL_SESSION_get_id(s, &len);
+    removes++;
+    printf("remove callback: id len %u\n", len);
+}
+static SSL_SESSION *get_cb(SSL *s, const unsigned char *id, int len, int *copy) {
+    (void)s; (void)id; (void)len; (void)copy;
+    return NULL;
+}
+static int new_cb(SSL *s, SSL_SESSION *sess) {
+    (void)s; (void)sess;
+    return 0;
+}
+static int gen_cb(SSL *s, void *arg) {
+    (void)s; (void)arg;
+    return 1;
+}
+static SSL_TICKET_RETURN dec_cb(SSL *s, SSL_SESSION *ss, const unsigned char *kn, size_t knlen,
+                                SSL_TICKET_STATUS st, void *arg) {
+    (void)s; (void)ss; (void)kn; (void)knlen; (void)st; (void)arg;
+    return SSL_TICKET_RETURN_USE;
+}
+
+static SSL_SESSION *with_id(char c, long time, long timeout) {
+    SSL_SESSION *s = SSL_SESSION_new();
+    unsigned char id[32];
+    memset(id, c, sizeof id);
+    SSL_SESSION_set1_id(s, id, sizeof id);
+    SSL_SESSION_set_time(s, time);
+    SSL_SESSION_set_timeout(s, timeout);
+    return s;
+}
+
+int main(int argc, char **argv) {
+    ct_init(argc, argv);
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    printf("callbacks unset: new %d get %d remove %d\n", SSL_CTX_sess_get_new_cb(ctx) == NULL,
+           SSL_CTX_sess_get_get_cb(ctx) == NULL, SSL_CTX_sess_get_remove_cb(ctx) == NULL);
+    SSL_CTX_sess_set_new_cb(ctx, new_cb);
+    SSL_CTX_sess_set_get_cb(ctx, get_cb);
+    SSL_CTX_sess_set_remove_cb(ctx, remove_cb);
+    printf("callbacks read back: new %d get %d remove %d\n", SSL_CTX_sess_get_new_cb(ctx) == new_cb,
+           SSL_CTX_sess_get_get_cb(ctx) == get_cb, SSL_CTX_sess_get_remove_cb(ctx) == remove_cb);
+    printf("ticket callbacks %d\n", SSL_CTX_set_session_ticket_cb(ctx, gen_cb, dec_cb, NULL));
+
+    SSL_SESSION *a = with_id('a', 1000, 100), *b = with_id('b', 1000, 500);
+    SSL_SESSION *a2 = with_id('a', 1000, 100);
+    printf("add a %d\n", SSL_CTX_add_session(ctx, a));
+    printf("add a again %d\n", SSL_CTX_add_session(ctx, a));
+    printf("add b %d\n", SSL_CTX_add_session(ctx, b));
+    printf("add another with a's id %d\n", SSL_CTX_add_session(ctx, a2));
+    printf("removes %d\n", removes);
+    printf("remove a (replaced) %d\n", SSL_CTX_remove_session(ctx, a));
+    printf("remove a2 %d\n", SSL_CTX_remove_session(ctx, a2));
+    printf("remove a2 again %d\n", SSL_CTX_remove_session(ctx, a2));
+    printf("removes %d\n", removes);
+    SSL_CTX_add_session(ctx, a2);
+    SSL_CTX_flush_sessions(ctx, 1200);
+    printf("after flushing at 1200: removes %d, remove b %d\n", removes, SSL_CTX_remove_session(ctx, b));
+    printf("removes %d\n", removes);
+    ct_print_errors();
+    SSL_SESSION_free(a);
+    SSL_SESSION_free(a2);
+    SSL_SESSION_free(b);
+    SSL_CTX_free(ctx);
+    return 0;
+}
