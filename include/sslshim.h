@@ -515,13 +515,129 @@ int SSL_set_session(SSL *s, SSL_SESSION *sess);
 
 int SSL_session_reused(const SSL *s);
 
+SSL_SESSION *SSL_SESSION_new(void);
+
+/**
+ * A copy with its own values and application data (through the
+ * dup-callbacks); TLS 1.3 tickets cannot be copied, so the two share them.
+ */
+SSL_SESSION *SSL_SESSION_dup(const SSL_SESSION *src);
+
+const unsigned char *SSL_SESSION_get_id(const SSL_SESSION *s, unsigned int *len);
+
+int SSL_SESSION_set1_id(SSL_SESSION *s, const unsigned char *sid, unsigned int len);
+
+const unsigned char *SSL_SESSION_get0_id_context(const SSL_SESSION *s, unsigned int *len);
+
+int SSL_SESSION_set1_id_context(SSL_SESSION *s, const unsigned char *ctx, unsigned int len);
+
+long SSL_SESSION_get_time(const SSL_SESSION *s);
+
+/**
+ * Returns the time set, as OpenSSL 3.0 does.
+ */
+long SSL_SESSION_set_time(SSL_SESSION *s, long t);
+
+long SSL_SESSION_get_timeout(const SSL_SESSION *s);
+
+long SSL_SESSION_set_timeout(SSL_SESSION *s, long t);
+
+int SSL_SESSION_get_protocol_version(const SSL_SESSION *s);
+
+int SSL_SESSION_set_protocol_version(SSL_SESSION *s, int v);
+
+const SSL_CIPHER *SSL_SESSION_get0_cipher(const SSL_SESSION *s);
+
+int SSL_SESSION_set_cipher(SSL_SESSION *s, const SSL_CIPHER *c);
+
+const char *SSL_SESSION_get0_hostname(const SSL_SESSION *s);
+
+/**
+ * NULL clears it.
+ */
+int SSL_SESSION_set1_hostname(SSL_SESSION *s, const char *name);
+
+void SSL_SESSION_get0_alpn_selected(const SSL_SESSION *s, const unsigned char **alpn, uintptr_t *len);
+
+int SSL_SESSION_set1_alpn_selected(SSL_SESSION *s, const unsigned char *alpn, uintptr_t len);
+
+/**
+ * What the application set; a handshake's own secret stays inside rustls.
+ */
+uintptr_t SSL_SESSION_get_master_key(const SSL_SESSION *s, unsigned char *buf, uintptr_t outlen);
+
+int SSL_SESSION_set1_master_key(SSL_SESSION *s, const unsigned char *key, uintptr_t len);
+
+/**
+ * The peer's certificate, made from its DER once and kept with the session.
+ */
+X509 *SSL_SESSION_get0_peer(SSL_SESSION *s);
+
+int SSL_SESSION_has_ticket(const SSL_SESSION *s);
+
+/**
+ * rustls keeps a ticket's lifetime to itself.
+ */
+unsigned long SSL_SESSION_get_ticket_lifetime_hint(const SSL_SESSION *s);
+
+/**
+ * Maximum fragment length is never negotiated.
+ */
+uint8_t SSL_SESSION_get_max_fragment_length(const SSL_SESSION *s);
+
+/**
+ * Nothing is compressed.
+ */
+unsigned int SSL_SESSION_get_compress_id(const SSL_SESSION *s);
+
+int SSL_SESSION_get0_ticket_appdata(SSL_SESSION *s, void **data, uintptr_t *len);
+
+int SSL_SESSION_set1_ticket_appdata(SSL_SESSION *s, const void *data, uintptr_t len);
+
+int SSL_SESSION_set_ex_data(SSL_SESSION *s, int idx, void *arg);
+
+void *SSL_SESSION_get_ex_data(const SSL_SESSION *s, int idx);
+
+void SSL_CTX_sess_set_get_cb(SSL_CTX *ctx, GetSessionCb cb);
+
+GetSessionCb SSL_CTX_sess_get_get_cb(SSL_CTX *ctx);
+
+void SSL_CTX_sess_set_remove_cb(SSL_CTX *ctx, RemoveSessionCb cb);
+
+RemoveSessionCb SSL_CTX_sess_get_remove_cb(SSL_CTX *ctx);
+
+NewSessionCb SSL_CTX_sess_get_new_cb(SSL_CTX *ctx);
+
+/**
+ * 1 when added; 0 when the session is there already. The cache is keyed
+ * by session ID, as OpenSSL's: another session with the same ID is
+ * replaced without a word to the remove callback, as in OpenSSL.
+ */
+int SSL_CTX_add_session(SSL_CTX *ctx, SSL_SESSION *s);
+
+/**
+ * 1 when a session with this one's ID was in the cache. As in OpenSSL, the
+ * remove callback is told of any session with an ID, cached or not.
+ */
+int SSL_CTX_remove_session(SSL_CTX *ctx, SSL_SESSION *s);
+
+/**
+ * Drops the sessions that expired by `tm` (all of them for 0).
+ */
+void SSL_CTX_flush_sessions(SSL_CTX *ctx, long tm);
+
+int SSL_CTX_set_session_ticket_cb(SSL_CTX *ctx, TicketGenCb gen_cb, TicketDecCb dec_cb, void *arg);
+
 void SSL_CTX_sess_set_new_cb(SSL_CTX *ctx, int (*cb)(SSL*, SSL_SESSION*));
 
 /**
  * Tickets are bound to the context that issued them, so the session ID
- * context has nothing to separate; only its length is checked.
+ * context separates nothing more in resumption; it is kept and given to
+ * the sessions the context's connections make.
  */
-int SSL_CTX_set_session_id_context(SSL_CTX *ctx, const uint8_t *_sid_ctx, unsigned int len);
+int SSL_CTX_set_session_id_context(SSL_CTX *ctx, const uint8_t *sid_ctx, unsigned int len);
+
+int SSL_set_session_id_context(SSL *s, const uint8_t *sid_ctx, unsigned int len);
 
 long SSL_CTX_set_timeout(SSL_CTX *ctx, long t);
 
@@ -960,95 +1076,19 @@ int PEM_write_SSL_SESSION(FILE *_out, const SSL_SESSION *_x);
 
 int PEM_write_bio_SSL_SESSION(BIO *_out, const SSL_SESSION *_x);
 
-int SSL_CTX_add_session(SSL_CTX *_ctx, SSL_SESSION *_session);
-
-void SSL_CTX_flush_sessions(SSL_CTX *_ctx, long _tm);
-
-int SSL_CTX_remove_session(SSL_CTX *_ctx, SSL_SESSION *_session);
-
-SSL_SESSION *(*SSL_CTX_sess_get_get_cb(SSL_CTX *_ctx))(SSL*, const unsigned char*, int, int*);
-
-int (*SSL_CTX_sess_get_new_cb(SSL_CTX *_ctx))(SSL*, SSL_SESSION*);
-
-void (*SSL_CTX_sess_get_remove_cb(SSL_CTX *_ctx))(SSL_CTX*, SSL_SESSION*);
-
-void SSL_CTX_sess_set_get_cb(SSL_CTX *_ctx, SSL_SESSION *(*_get_session_cb)(SSL*, const unsigned char*, int, int*));
-
-void SSL_CTX_sess_set_remove_cb(SSL_CTX *_ctx, void (*_remove_session_cb)(SSL_CTX*, SSL_SESSION*));
-
 struct lhash_st_SSL_SESSION *SSL_CTX_sessions(SSL_CTX *_ctx);
 
 int SSL_CTX_set_generate_session_id(SSL_CTX *_ctx, int (*_cb)(SSL*, unsigned char*, unsigned int*));
 
 void SSL_CTX_set_not_resumable_session_callback(SSL_CTX *_ctx, int (*_cb)(SSL*, int));
 
-int SSL_CTX_set_session_ticket_cb(SSL_CTX *_ctx, int (*_gen_cb)(SSL*, void*), int (*_dec_cb)(SSL*, SSL_SESSION*, const unsigned char*, unsigned long, int, void*), void *_arg);
-
-SSL_SESSION *SSL_SESSION_dup(const SSL_SESSION *_src);
-
-void SSL_SESSION_get0_alpn_selected(const SSL_SESSION *_s, const unsigned char **_alpn, uintptr_t *_len);
-
-const SSL_CIPHER *SSL_SESSION_get0_cipher(const SSL_SESSION *_s);
-
-const char *SSL_SESSION_get0_hostname(const SSL_SESSION *_s);
-
-const unsigned char *SSL_SESSION_get0_id_context(const SSL_SESSION *_s, unsigned int *_len);
-
-X509 *SSL_SESSION_get0_peer(SSL_SESSION *_s);
-
 void SSL_SESSION_get0_ticket(const SSL_SESSION *_s, const unsigned char **_tick, uintptr_t *_len);
-
-int SSL_SESSION_get0_ticket_appdata(SSL_SESSION *_ss, void **_data, uintptr_t *_len);
-
-unsigned int SSL_SESSION_get_compress_id(const SSL_SESSION *_s);
-
-void *SSL_SESSION_get_ex_data(const SSL_SESSION *_ss, int _idx);
-
-const unsigned char *SSL_SESSION_get_id(const SSL_SESSION *_s, unsigned int *_len);
-
-uintptr_t SSL_SESSION_get_master_key(const SSL_SESSION *_sess, unsigned char *_out, uintptr_t _outlen);
-
-uint8_t SSL_SESSION_get_max_fragment_length(const SSL_SESSION *_sess);
-
-int SSL_SESSION_get_protocol_version(const SSL_SESSION *_s);
-
-unsigned long SSL_SESSION_get_ticket_lifetime_hint(const SSL_SESSION *_s);
-
-long SSL_SESSION_get_time(const SSL_SESSION *_s);
-
-long SSL_SESSION_get_timeout(const SSL_SESSION *_s);
-
-int SSL_SESSION_has_ticket(const SSL_SESSION *_s);
-
-SSL_SESSION *SSL_SESSION_new(void);
 
 int SSL_SESSION_print(BIO *_fp, const SSL_SESSION *_ses);
 
 int SSL_SESSION_print_fp(FILE *_fp, const SSL_SESSION *_ses);
 
 int SSL_SESSION_print_keylog(BIO *_bp, const SSL_SESSION *_x);
-
-int SSL_SESSION_set1_alpn_selected(SSL_SESSION *_s, const unsigned char *_alpn, uintptr_t _len);
-
-int SSL_SESSION_set1_hostname(SSL_SESSION *_s, const char *_hostname);
-
-int SSL_SESSION_set1_id(SSL_SESSION *_s, const unsigned char *_sid, unsigned int _sid_len);
-
-int SSL_SESSION_set1_id_context(SSL_SESSION *_s, const unsigned char *_sid_ctx, unsigned int _sid_ctx_len);
-
-int SSL_SESSION_set1_master_key(SSL_SESSION *_sess, const unsigned char *_in, uintptr_t _len);
-
-int SSL_SESSION_set1_ticket_appdata(SSL_SESSION *_ss, const void *_data, uintptr_t _len);
-
-int SSL_SESSION_set_cipher(SSL_SESSION *_s, const SSL_CIPHER *_cipher);
-
-int SSL_SESSION_set_ex_data(SSL_SESSION *_ss, int _idx, void *_data);
-
-int SSL_SESSION_set_protocol_version(SSL_SESSION *_s, int _version);
-
-long SSL_SESSION_set_time(SSL_SESSION *_s, long _t);
-
-long SSL_SESSION_set_timeout(SSL_SESSION *_s, long _t);
 
 int SSL_copy_session_id(SSL *_to, const SSL *_from);
 
@@ -1059,8 +1099,6 @@ int SSL_new_session_ticket(SSL *_s);
 int SSL_set_generate_session_id(SSL *_s, int (*_cb)(SSL*, unsigned char*, unsigned int*));
 
 void SSL_set_not_resumable_session_callback(SSL *_ssl, int (*_cb)(SSL*, int));
-
-int SSL_set_session_id_context(SSL *_ssl, const unsigned char *_sid_ctx, unsigned int _sid_ctx_len);
 
 int SSL_set_session_secret_cb(SSL *_s, int (*_session_secret_cb)(SSL*, void*, int*, struct stack_st_SSL_CIPHER*, const SSL_CIPHER**, void*), void *_arg);
 

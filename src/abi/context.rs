@@ -79,6 +79,8 @@ pub(crate) struct CtxInner {
     pub hello: super::hello::HelloCallbacks,
     pub keylog: KeylogCallback,
     pub new_session_cb: super::session_ctx::NewSessionCb,
+    /// `SSL_CTX_add_session` and the cache callbacks.
+    pub sessions: super::session_cache::SessionCache,
     pub info_cb: super::info::InfoCb,
     /// `SSL_CTX_set_cert_cb`.
     pub cert_cb: Option<super::cert_cb::CertCb>,
@@ -248,6 +250,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 hello: Default::default(),
                 keylog: None,
                 new_session_cb: None,
+                sessions: Default::default(),
                 cipher_stack: Default::default(),
                 info_cb: None,
                 cert_cb: None,

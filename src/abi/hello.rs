@@ -89,6 +89,9 @@ fn on_client_hello(ssl: &mut SSL, hello: &ClientHello) -> Result<(), Error> {
     if let Some(cb) = cbs.servername {
         let mut al = c_int::from(AD_UNRECOGNIZED_NAME);
         let ret = unsafe { cb(p, &mut al, cbs.servername_arg) };
+        if ret == TLSEXT_ERR_OK {
+            ssl.conn.acknowledge_sni();
+        }
         if ret == TLSEXT_ERR_ALERT_FATAL {
             let mut io = ssl.io();
             return Err(ssl

@@ -39,6 +39,8 @@ pub mod passwd;
 pub mod randoms;
 pub mod security;
 pub mod session;
+pub mod session_api;
+pub mod session_cache;
 pub mod session_ctx;
 pub mod shutdown;
 pub mod state;

@@ -16,7 +16,7 @@ pub type SSL_SESSION = Session;
 ///
 /// # Safety
 /// `p` came from `SSL_get1_session` and is still referenced.
-unsafe fn share(p: *const SSL_SESSION) -> Arc<Session> {
+pub(crate) unsafe fn share(p: *const SSL_SESSION) -> Arc<Session> {
     unsafe {
         Arc::increment_strong_count(p);
         Arc::from_raw(p)

@@ -57,24 +57,56 @@ const MAX_SID_CTX_LENGTH: c_uint = 32;
 const SESSION_ID_CONTEXT_TOO_LONG: Reason = Reason(273);
 
 /// Tickets are bound to the context that issued them, so the session ID
-/// context has nothing to separate; only its length is checked.
+/// context separates nothing more in resumption; it is kept and given to
+/// the sessions the context's connections make.
 #[export_name = "sslshim_SSL_CTX_set_session_id_context"]
 pub unsafe extern "C" fn SSL_CTX_set_session_id_context(
     ctx: *mut SSL_CTX,
-    _sid_ctx: *const u8,
+    sid_ctx: *const u8,
     len: c_uint,
 ) -> c_int {
     guard(c"SSL_CTX_set_session_id_context", 0, || {
-        deref!(c"SSL_CTX_set_session_id_context", ctx, 0);
-        if len > MAX_SID_CTX_LENGTH {
-            err::push(
-                SESSION_ID_CONTEXT_TOO_LONG,
-                c"SSL_CTX_set_session_id_context",
-            );
+        let ctx = deref!(c"SSL_CTX_set_session_id_context", ctx, 0);
+        let Some(v) = (unsafe { sid_ctx_bytes(sid_ctx, len, c"SSL_CTX_set_session_id_context") })
+        else {
             return 0;
-        }
+        };
+        ctx.lock().core.session_id_context = v;
         1
     })
+}
+
+#[export_name = "sslshim_SSL_set_session_id_context"]
+pub unsafe extern "C" fn SSL_set_session_id_context(
+    s: *mut SSL,
+    sid_ctx: *const u8,
+    len: c_uint,
+) -> c_int {
+    guard(c"SSL_set_session_id_context", 0, || {
+        let ssl = deref!(c"SSL_set_session_id_context", s, 0);
+        let Some(v) = (unsafe { sid_ctx_bytes(sid_ctx, len, c"SSL_set_session_id_context") })
+        else {
+            return 0;
+        };
+        ssl.conn.settings.sid_ctx = v;
+        1
+    })
+}
+
+/// The ID context as bytes, or `None` (with OpenSSL's reason) when too long.
+unsafe fn sid_ctx_bytes(
+    p: *const u8,
+    len: c_uint,
+    func: &'static std::ffi::CStr,
+) -> Option<Vec<u8>> {
+    if len > MAX_SID_CTX_LENGTH {
+        err::push(SESSION_ID_CONTEXT_TOO_LONG, func);
+        return None;
+    }
+    if p.is_null() || len == 0 {
+        return Some(Vec::new());
+    }
+    Some(unsafe { std::slice::from_raw_parts(p, len as usize) }.to_vec())
 }
 
 #[export_name = "sslshim_SSL_CTX_set_timeout"]

@@ -74,6 +74,11 @@ extern "C" {
     pub fn CRYPTO_free_ex_data(class_index: c_int, obj: *mut c_void, ad: *mut CryptoExData);
     pub fn CRYPTO_set_ex_data(ad: *mut CryptoExData, idx: c_int, val: *mut c_void) -> c_int;
     pub fn CRYPTO_get_ex_data(ad: *const CryptoExData, idx: c_int) -> *mut c_void;
+    pub fn CRYPTO_dup_ex_data(
+        class_index: c_int,
+        to: *mut CryptoExData,
+        from: *const CryptoExData,
+    ) -> c_int;
     pub fn OPENSSL_init_crypto(opts: u64, settings: *const c_void) -> c_int;
     pub fn OPENSSL_sk_num(st: *const OPENSSL_STACK) -> c_int;
     pub fn OPENSSL_sk_value(st: *const OPENSSL_STACK, i: c_int) -> *mut c_void;
@@ -105,6 +110,7 @@ pub const BIO_FP_READ: c_long = 0x02;
 pub const BIO_C_SET_FILENAME: c_int = 108;
 pub const CRYPTO_EX_INDEX_SSL: c_int = 0;
 pub const CRYPTO_EX_INDEX_SSL_CTX: c_int = 1;
+pub const CRYPTO_EX_INDEX_SSL_SESSION: c_int = 2;
 
 /// A copy of `items` in memory the application frees with `OPENSSL_free`;
 /// NULL if the allocation failed.

@@ -8,6 +8,7 @@ pub mod err;
 pub mod ex_data;
 pub mod ffi;
 pub mod names;
+pub mod session_data;
 pub mod stack;
 pub mod ticket;
 pub mod verify;

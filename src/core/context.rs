@@ -158,6 +158,8 @@ pub struct Context {
     /// `SSL_CTX_set_security_level`: the authentication level certificate
     /// verification applies (key sizes, signature digests).
     pub security_level: i32,
+    /// `SSL_CTX_set_session_id_context`, given to the sessions it makes.
+    pub session_id_context: Vec<u8>,
 }
 
 /// The installed OpenSSL's default security level (the distribution builds
@@ -195,6 +197,7 @@ impl Context {
             groups: None,
             session_timeout: 7200,
             security_level: DEFAULT_SECURITY_LEVEL,
+            session_id_context: Vec::new(),
         }
     }
 

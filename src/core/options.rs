@@ -3,6 +3,8 @@
 
 /// EOF without close_notify counts as close_notify.
 pub const IGNORE_UNEXPECTED_EOF: u64 = 1 << 7;
+/// `SSL_OP_NO_TICKET`.
+pub const NO_TICKET: u64 = 1 << 14;
 pub const NO_COMPRESSION: u64 = 1 << 17;
 pub const ENABLE_MIDDLEBOX_COMPAT: u64 = 1 << 20;
 pub const CIPHER_SERVER_PREFERENCE: u64 = 1 << 22;

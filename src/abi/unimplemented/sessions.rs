@@ -3,8 +3,8 @@
 use std::ffi::c_void;
 use std::ptr;
 
-use libc::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong};
-use openssl_sys::{stack_st_SSL_CIPHER, BIO, X509};
+use libc::{c_char, c_int, c_long, c_uchar, c_uint};
+use openssl_sys::{stack_st_SSL_CIPHER, BIO};
 
 use super::absent;
 use super::lhash_st_SSL_SESSION;
@@ -54,66 +54,6 @@ pub unsafe extern "C" fn PEM_write_bio_SSL_SESSION(
     absent(c"PEM_write_bio_SSL_SESSION", 0)
 }
 
-#[export_name = "sslshim_SSL_CTX_add_session"]
-pub unsafe extern "C" fn SSL_CTX_add_session(
-    _ctx: *mut SSL_CTX,
-    _session: *mut SSL_SESSION,
-) -> c_int {
-    absent(c"SSL_CTX_add_session", 0)
-}
-
-#[export_name = "sslshim_SSL_CTX_flush_sessions"]
-pub unsafe extern "C" fn SSL_CTX_flush_sessions(_ctx: *mut SSL_CTX, _tm: c_long) {
-    absent(c"SSL_CTX_flush_sessions", ())
-}
-
-#[export_name = "sslshim_SSL_CTX_remove_session"]
-pub unsafe extern "C" fn SSL_CTX_remove_session(
-    _ctx: *mut SSL_CTX,
-    _session: *mut SSL_SESSION,
-) -> c_int {
-    absent(c"SSL_CTX_remove_session", 0)
-}
-
-#[export_name = "sslshim_SSL_CTX_sess_get_get_cb"]
-pub unsafe extern "C" fn SSL_CTX_sess_get_get_cb(
-    _ctx: *mut SSL_CTX,
-) -> Option<unsafe extern "C" fn(*mut SSL, *const c_uchar, c_int, *mut c_int) -> *mut SSL_SESSION> {
-    absent(c"SSL_CTX_sess_get_get_cb", None)
-}
-
-#[export_name = "sslshim_SSL_CTX_sess_get_new_cb"]
-pub unsafe extern "C" fn SSL_CTX_sess_get_new_cb(
-    _ctx: *mut SSL_CTX,
-) -> Option<unsafe extern "C" fn(*mut SSL, *mut SSL_SESSION) -> c_int> {
-    absent(c"SSL_CTX_sess_get_new_cb", None)
-}
-
-#[export_name = "sslshim_SSL_CTX_sess_get_remove_cb"]
-pub unsafe extern "C" fn SSL_CTX_sess_get_remove_cb(
-    _ctx: *mut SSL_CTX,
-) -> Option<unsafe extern "C" fn(*mut SSL_CTX, *mut SSL_SESSION)> {
-    absent(c"SSL_CTX_sess_get_remove_cb", None)
-}
-
-#[export_name = "sslshim_SSL_CTX_sess_set_get_cb"]
-pub unsafe extern "C" fn SSL_CTX_sess_set_get_cb(
-    _ctx: *mut SSL_CTX,
-    _get_session_cb: Option<
-        unsafe extern "C" fn(*mut SSL, *const c_uchar, c_int, *mut c_int) -> *mut SSL_SESSION,
-    >,
-) {
-    absent(c"SSL_CTX_sess_set_get_cb", ())
-}
-
-#[export_name = "sslshim_SSL_CTX_sess_set_remove_cb"]
-pub unsafe extern "C" fn SSL_CTX_sess_set_remove_cb(
-    _ctx: *mut SSL_CTX,
-    _remove_session_cb: Option<unsafe extern "C" fn(*mut SSL_CTX, *mut SSL_SESSION)>,
-) {
-    absent(c"SSL_CTX_sess_set_remove_cb", ())
-}
-
 #[export_name = "sslshim_SSL_CTX_sessions"]
 pub unsafe extern "C" fn SSL_CTX_sessions(_ctx: *mut SSL_CTX) -> *mut lhash_st_SSL_SESSION {
     absent(c"SSL_CTX_sessions", ptr::null_mut())
@@ -135,62 +75,6 @@ pub unsafe extern "C" fn SSL_CTX_set_not_resumable_session_callback(
     absent(c"SSL_CTX_set_not_resumable_session_callback", ())
 }
 
-#[export_name = "sslshim_SSL_CTX_set_session_ticket_cb"]
-pub unsafe extern "C" fn SSL_CTX_set_session_ticket_cb(
-    _ctx: *mut SSL_CTX,
-    _gen_cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int>,
-    _dec_cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *mut SSL_SESSION,
-            *const c_uchar,
-            c_ulong,
-            c_int,
-            *mut c_void,
-        ) -> c_int,
-    >,
-    _arg: *mut c_void,
-) -> c_int {
-    absent(c"SSL_CTX_set_session_ticket_cb", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_dup"]
-pub unsafe extern "C" fn SSL_SESSION_dup(_src: *const SSL_SESSION) -> *mut SSL_SESSION {
-    absent(c"SSL_SESSION_dup", ptr::null_mut())
-}
-
-#[export_name = "sslshim_SSL_SESSION_get0_alpn_selected"]
-pub unsafe extern "C" fn SSL_SESSION_get0_alpn_selected(
-    _s: *const SSL_SESSION,
-    _alpn: *mut *const c_uchar,
-    _len: *mut usize,
-) {
-    absent(c"SSL_SESSION_get0_alpn_selected", ())
-}
-
-#[export_name = "sslshim_SSL_SESSION_get0_cipher"]
-pub unsafe extern "C" fn SSL_SESSION_get0_cipher(_s: *const SSL_SESSION) -> *const SSL_CIPHER {
-    absent(c"SSL_SESSION_get0_cipher", ptr::null())
-}
-
-#[export_name = "sslshim_SSL_SESSION_get0_hostname"]
-pub unsafe extern "C" fn SSL_SESSION_get0_hostname(_s: *const SSL_SESSION) -> *const c_char {
-    absent(c"SSL_SESSION_get0_hostname", ptr::null())
-}
-
-#[export_name = "sslshim_SSL_SESSION_get0_id_context"]
-pub unsafe extern "C" fn SSL_SESSION_get0_id_context(
-    _s: *const SSL_SESSION,
-    _len: *mut c_uint,
-) -> *const c_uchar {
-    absent(c"SSL_SESSION_get0_id_context", ptr::null())
-}
-
-#[export_name = "sslshim_SSL_SESSION_get0_peer"]
-pub unsafe extern "C" fn SSL_SESSION_get0_peer(_s: *mut SSL_SESSION) -> *mut X509 {
-    absent(c"SSL_SESSION_get0_peer", ptr::null_mut())
-}
-
 #[export_name = "sslshim_SSL_SESSION_get0_ticket"]
 pub unsafe extern "C" fn SSL_SESSION_get0_ticket(
     _s: *const SSL_SESSION,
@@ -198,80 +82,6 @@ pub unsafe extern "C" fn SSL_SESSION_get0_ticket(
     _len: *mut usize,
 ) {
     absent(c"SSL_SESSION_get0_ticket", ())
-}
-
-#[export_name = "sslshim_SSL_SESSION_get0_ticket_appdata"]
-pub unsafe extern "C" fn SSL_SESSION_get0_ticket_appdata(
-    _ss: *mut SSL_SESSION,
-    _data: *mut *mut c_void,
-    _len: *mut usize,
-) -> c_int {
-    absent(c"SSL_SESSION_get0_ticket_appdata", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_get_compress_id"]
-pub unsafe extern "C" fn SSL_SESSION_get_compress_id(_s: *const SSL_SESSION) -> c_uint {
-    absent(c"SSL_SESSION_get_compress_id", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_get_ex_data"]
-pub unsafe extern "C" fn SSL_SESSION_get_ex_data(
-    _ss: *const SSL_SESSION,
-    _idx: c_int,
-) -> *mut c_void {
-    absent(c"SSL_SESSION_get_ex_data", ptr::null_mut())
-}
-
-#[export_name = "sslshim_SSL_SESSION_get_id"]
-pub unsafe extern "C" fn SSL_SESSION_get_id(
-    _s: *const SSL_SESSION,
-    _len: *mut c_uint,
-) -> *const c_uchar {
-    absent(c"SSL_SESSION_get_id", ptr::null())
-}
-
-#[export_name = "sslshim_SSL_SESSION_get_master_key"]
-pub unsafe extern "C" fn SSL_SESSION_get_master_key(
-    _sess: *const SSL_SESSION,
-    _out: *mut c_uchar,
-    _outlen: usize,
-) -> usize {
-    absent(c"SSL_SESSION_get_master_key", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_get_max_fragment_length"]
-pub unsafe extern "C" fn SSL_SESSION_get_max_fragment_length(_sess: *const SSL_SESSION) -> u8 {
-    absent(c"SSL_SESSION_get_max_fragment_length", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_get_protocol_version"]
-pub unsafe extern "C" fn SSL_SESSION_get_protocol_version(_s: *const SSL_SESSION) -> c_int {
-    absent(c"SSL_SESSION_get_protocol_version", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_get_ticket_lifetime_hint"]
-pub unsafe extern "C" fn SSL_SESSION_get_ticket_lifetime_hint(_s: *const SSL_SESSION) -> c_ulong {
-    absent(c"SSL_SESSION_get_ticket_lifetime_hint", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_get_time"]
-pub unsafe extern "C" fn SSL_SESSION_get_time(_s: *const SSL_SESSION) -> c_long {
-    absent(c"SSL_SESSION_get_time", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_get_timeout"]
-pub unsafe extern "C" fn SSL_SESSION_get_timeout(_s: *const SSL_SESSION) -> c_long {
-    absent(c"SSL_SESSION_get_timeout", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_has_ticket"]
-pub unsafe extern "C" fn SSL_SESSION_has_ticket(_s: *const SSL_SESSION) -> c_int {
-    absent(c"SSL_SESSION_has_ticket", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_new"]
-pub unsafe extern "C" fn SSL_SESSION_new() -> *mut SSL_SESSION {
-    absent(c"SSL_SESSION_new", ptr::null_mut())
 }
 
 #[export_name = "sslshim_SSL_SESSION_print"]
@@ -290,94 +100,6 @@ pub unsafe extern "C" fn SSL_SESSION_print_fp(
 #[export_name = "sslshim_SSL_SESSION_print_keylog"]
 pub unsafe extern "C" fn SSL_SESSION_print_keylog(_bp: *mut BIO, _x: *const SSL_SESSION) -> c_int {
     absent(c"SSL_SESSION_print_keylog", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_set1_alpn_selected"]
-pub unsafe extern "C" fn SSL_SESSION_set1_alpn_selected(
-    _s: *mut SSL_SESSION,
-    _alpn: *const c_uchar,
-    _len: usize,
-) -> c_int {
-    absent(c"SSL_SESSION_set1_alpn_selected", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_set1_hostname"]
-pub unsafe extern "C" fn SSL_SESSION_set1_hostname(
-    _s: *mut SSL_SESSION,
-    _hostname: *const c_char,
-) -> c_int {
-    absent(c"SSL_SESSION_set1_hostname", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_set1_id"]
-pub unsafe extern "C" fn SSL_SESSION_set1_id(
-    _s: *mut SSL_SESSION,
-    _sid: *const c_uchar,
-    _sid_len: c_uint,
-) -> c_int {
-    absent(c"SSL_SESSION_set1_id", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_set1_id_context"]
-pub unsafe extern "C" fn SSL_SESSION_set1_id_context(
-    _s: *mut SSL_SESSION,
-    _sid_ctx: *const c_uchar,
-    _sid_ctx_len: c_uint,
-) -> c_int {
-    absent(c"SSL_SESSION_set1_id_context", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_set1_master_key"]
-pub unsafe extern "C" fn SSL_SESSION_set1_master_key(
-    _sess: *mut SSL_SESSION,
-    _in: *const c_uchar,
-    _len: usize,
-) -> c_int {
-    absent(c"SSL_SESSION_set1_master_key", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_set1_ticket_appdata"]
-pub unsafe extern "C" fn SSL_SESSION_set1_ticket_appdata(
-    _ss: *mut SSL_SESSION,
-    _data: *const c_void,
-    _len: usize,
-) -> c_int {
-    absent(c"SSL_SESSION_set1_ticket_appdata", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_set_cipher"]
-pub unsafe extern "C" fn SSL_SESSION_set_cipher(
-    _s: *mut SSL_SESSION,
-    _cipher: *const SSL_CIPHER,
-) -> c_int {
-    absent(c"SSL_SESSION_set_cipher", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_set_ex_data"]
-pub unsafe extern "C" fn SSL_SESSION_set_ex_data(
-    _ss: *mut SSL_SESSION,
-    _idx: c_int,
-    _data: *mut c_void,
-) -> c_int {
-    absent(c"SSL_SESSION_set_ex_data", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_set_protocol_version"]
-pub unsafe extern "C" fn SSL_SESSION_set_protocol_version(
-    _s: *mut SSL_SESSION,
-    _version: c_int,
-) -> c_int {
-    absent(c"SSL_SESSION_set_protocol_version", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_set_time"]
-pub unsafe extern "C" fn SSL_SESSION_set_time(_s: *mut SSL_SESSION, _t: c_long) -> c_long {
-    absent(c"SSL_SESSION_set_time", 0)
-}
-
-#[export_name = "sslshim_SSL_SESSION_set_timeout"]
-pub unsafe extern "C" fn SSL_SESSION_set_timeout(_s: *mut SSL_SESSION, _t: c_long) -> c_long {
-    absent(c"SSL_SESSION_set_timeout", 0)
 }
 
 #[export_name = "sslshim_SSL_copy_session_id"]
@@ -413,15 +135,6 @@ pub unsafe extern "C" fn SSL_set_not_resumable_session_callback(
     _cb: Option<unsafe extern "C" fn(*mut SSL, c_int) -> c_int>,
 ) {
     absent(c"SSL_set_not_resumable_session_callback", ())
-}
-
-#[export_name = "sslshim_SSL_set_session_id_context"]
-pub unsafe extern "C" fn SSL_set_session_id_context(
-    _ssl: *mut SSL,
-    _sid_ctx: *const c_uchar,
-    _sid_ctx_len: c_uint,
-) -> c_int {
-    absent(c"SSL_set_session_id_context", 0)
 }
 
 #[export_name = "sslshim_SSL_set_session_secret_cb"]

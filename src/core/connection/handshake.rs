@@ -111,6 +111,7 @@ impl Connection {
                 if let State::Handshaking(c) = mem::replace(&mut self.state, State::Idle) {
                     self.state = State::Established(c);
                 }
+                self.stamp_session();
                 return Ok(());
             }
             if self.read_records(io)? == 0 {

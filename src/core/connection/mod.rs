@@ -23,6 +23,7 @@ pub use handshake::KeyUpdate;
 mod hellos;
 mod read;
 mod records;
+mod session;
 mod shutdown;
 mod write;
 
@@ -96,6 +97,10 @@ pub struct Settings {
     /// The suites, copied from the context at `SSL_new` as OpenSSL copies
     /// its cipher list; `SSL_set_cipher_list` changes this copy alone.
     pub suites: crate::core::cipher::Suites,
+    /// `SSL_set_session_id_context`, given to the sessions made here.
+    pub sid_ctx: Vec<u8>,
+    /// The context's session timeout, in seconds, for new sessions.
+    pub session_timeout: i64,
 }
 
 impl Settings {
@@ -124,6 +129,8 @@ impl Settings {
             read_ahead: false,
             alpn: None,
             suites: ctx.suites(),
+            sid_ctx: ctx.session_id_context.clone(),
+            session_timeout: ctx.session_timeout,
         }
     }
 }
@@ -174,6 +181,9 @@ pub struct Connection {
     /// What this handshake leaves for `SSL_get1_session`.
     session: Arc<Session>,
     new_session_hook: Option<NewSessionHook>,
+    /// The servername callback accepted the client's name, which OpenSSL
+    /// then records in the session.
+    sni_acknowledged: bool,
     /// Reads still to return early, without `SSL_MODE_AUTO_RETRY`, for
     /// handshake messages already processed (see `read.rs`).
     early_returns_owed: u32,
@@ -209,6 +219,7 @@ impl Connection {
             offered_session: None,
             session: Arc::default(),
             new_session_hook: None,
+            sni_acknowledged: false,
             early_returns_owed: 0,
             key_update_answer_unasked: false,
             settings: Settings::from_context(ctx),
@@ -286,6 +297,7 @@ impl Connection {
         self.hello = None;
         self.hellos = HelloTaps::default();
         self.hello_view = None;
+        self.sni_acknowledged = false;
         // OpenSSL keeps the session through SSL_clear and offers it again.
         if self.session.resumable() {
             self.offered_session = Some(self.session.clone());
