@@ -598,15 +598,15 @@ int SSL_SESSION_set_ex_data(SSL_SESSION *s, int idx, void *arg);
 
 void *SSL_SESSION_get_ex_data(const SSL_SESSION *s, int idx);
 
-void SSL_CTX_sess_set_get_cb(SSL_CTX *ctx, GetSessionCb cb);
+void SSL_CTX_sess_set_get_cb(SSL_CTX *ctx, SSL_SESSION *(*cb)(SSL*, const unsigned char*, int, int*));
 
-GetSessionCb SSL_CTX_sess_get_get_cb(SSL_CTX *ctx);
+SSL_SESSION *(*SSL_CTX_sess_get_get_cb(SSL_CTX *ctx))(SSL*, const unsigned char*, int, int*);
 
-void SSL_CTX_sess_set_remove_cb(SSL_CTX *ctx, RemoveSessionCb cb);
+void SSL_CTX_sess_set_remove_cb(SSL_CTX *ctx, void (*cb)(SSL_CTX*, SSL_SESSION*));
 
-RemoveSessionCb SSL_CTX_sess_get_remove_cb(SSL_CTX *ctx);
+void (*SSL_CTX_sess_get_remove_cb(SSL_CTX *ctx))(SSL_CTX*, SSL_SESSION*);
 
-NewSessionCb SSL_CTX_sess_get_new_cb(SSL_CTX *ctx);
+int (*SSL_CTX_sess_get_new_cb(SSL_CTX *ctx))(SSL*, SSL_SESSION*);
 
 /**
  * 1 when added; 0 when the session is there already. The cache is keyed
@@ -626,7 +626,7 @@ int SSL_CTX_remove_session(SSL_CTX *ctx, SSL_SESSION *s);
  */
 void SSL_CTX_flush_sessions(SSL_CTX *ctx, long tm);
 
-int SSL_CTX_set_session_ticket_cb(SSL_CTX *ctx, TicketGenCb gen_cb, TicketDecCb dec_cb, void *arg);
+int SSL_CTX_set_session_ticket_cb(SSL_CTX *ctx, int (*gen_cb)(SSL*, void*), int (*dec_cb)(SSL*, SSL_SESSION*, const unsigned char*, unsigned long, int, void*), void *arg);
 
 void SSL_CTX_sess_set_new_cb(SSL_CTX *ctx, int (*cb)(SSL*, SSL_SESSION*));
 

@@ -68,7 +68,12 @@ fn removed(ctx: *mut SSL_CTX, cb: RemoveSessionCb, gone: Vec<Arc<Session>>) {
 }
 
 #[export_name = "sslshim_SSL_CTX_sess_set_get_cb"]
-pub unsafe extern "C" fn SSL_CTX_sess_set_get_cb(ctx: *mut SSL_CTX, cb: GetSessionCb) {
+pub unsafe extern "C" fn SSL_CTX_sess_set_get_cb(
+    ctx: *mut SSL_CTX,
+    cb: Option<
+        unsafe extern "C" fn(*mut SSL, *const c_uchar, c_int, *mut c_int) -> *mut SSL_SESSION,
+    >,
+) {
     guard(c"SSL_CTX_sess_set_get_cb", (), || {
         let ctx = deref!(c"SSL_CTX_sess_set_get_cb", ctx);
         ctx.lock().sessions.get_cb = cb;
@@ -76,7 +81,9 @@ pub unsafe extern "C" fn SSL_CTX_sess_set_get_cb(ctx: *mut SSL_CTX, cb: GetSessi
 }
 
 #[export_name = "sslshim_SSL_CTX_sess_get_get_cb"]
-pub unsafe extern "C" fn SSL_CTX_sess_get_get_cb(ctx: *mut SSL_CTX) -> GetSessionCb {
+pub unsafe extern "C" fn SSL_CTX_sess_get_get_cb(
+    ctx: *mut SSL_CTX,
+) -> Option<unsafe extern "C" fn(*mut SSL, *const c_uchar, c_int, *mut c_int) -> *mut SSL_SESSION> {
     guard(c"SSL_CTX_sess_get_get_cb", None, || {
         let ctx = deref!(c"SSL_CTX_sess_get_get_cb", ctx, None);
         ctx.lock().sessions.get_cb
@@ -84,7 +91,10 @@ pub unsafe extern "C" fn SSL_CTX_sess_get_get_cb(ctx: *mut SSL_CTX) -> GetSessio
 }
 
 #[export_name = "sslshim_SSL_CTX_sess_set_remove_cb"]
-pub unsafe extern "C" fn SSL_CTX_sess_set_remove_cb(ctx: *mut SSL_CTX, cb: RemoveSessionCb) {
+pub unsafe extern "C" fn SSL_CTX_sess_set_remove_cb(
+    ctx: *mut SSL_CTX,
+    cb: Option<unsafe extern "C" fn(*mut SSL_CTX, *mut SSL_SESSION)>,
+) {
     guard(c"SSL_CTX_sess_set_remove_cb", (), || {
         let ctx = deref!(c"SSL_CTX_sess_set_remove_cb", ctx);
         ctx.lock().sessions.remove_cb = cb;
@@ -92,7 +102,9 @@ pub unsafe extern "C" fn SSL_CTX_sess_set_remove_cb(ctx: *mut SSL_CTX, cb: Remov
 }
 
 #[export_name = "sslshim_SSL_CTX_sess_get_remove_cb"]
-pub unsafe extern "C" fn SSL_CTX_sess_get_remove_cb(ctx: *mut SSL_CTX) -> RemoveSessionCb {
+pub unsafe extern "C" fn SSL_CTX_sess_get_remove_cb(
+    ctx: *mut SSL_CTX,
+) -> Option<unsafe extern "C" fn(*mut SSL_CTX, *mut SSL_SESSION)> {
     guard(c"SSL_CTX_sess_get_remove_cb", None, || {
         let ctx = deref!(c"SSL_CTX_sess_get_remove_cb", ctx, None);
         ctx.lock().sessions.remove_cb
@@ -102,7 +114,7 @@ pub unsafe extern "C" fn SSL_CTX_sess_get_remove_cb(ctx: *mut SSL_CTX) -> Remove
 #[export_name = "sslshim_SSL_CTX_sess_get_new_cb"]
 pub unsafe extern "C" fn SSL_CTX_sess_get_new_cb(
     ctx: *mut SSL_CTX,
-) -> super::session_ctx::NewSessionCb {
+) -> Option<unsafe extern "C" fn(*mut SSL, *mut SSL_SESSION) -> c_int> {
     guard(c"SSL_CTX_sess_get_new_cb", None, || {
         let ctx = deref!(c"SSL_CTX_sess_get_new_cb", ctx, None);
         ctx.lock().new_session_cb
@@ -184,8 +196,17 @@ pub unsafe extern "C" fn SSL_CTX_flush_sessions(ctx: *mut SSL_CTX, tm: c_long) {
 #[export_name = "sslshim_SSL_CTX_set_session_ticket_cb"]
 pub unsafe extern "C" fn SSL_CTX_set_session_ticket_cb(
     ctx: *mut SSL_CTX,
-    gen_cb: TicketGenCb,
-    dec_cb: TicketDecCb,
+    gen_cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int>,
+    dec_cb: Option<
+        unsafe extern "C" fn(
+            *mut SSL,
+            *mut SSL_SESSION,
+            *const c_uchar,
+            c_ulong,
+            c_int,
+            *mut c_void,
+        ) -> c_int,
+    >,
     arg: *mut c_void,
 ) -> c_int {
     guard(c"SSL_CTX_set_session_ticket_cb", 0, || {
