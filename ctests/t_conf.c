@@ -196,6 +196,28 @@ int main(int argc, char **argv) {
     cmd(c, "-curves", "P-384");
     handshake("client P-384", cctx, sctx);
     SSL_CONF_CTX_free(c);
+
+    printf("== one connection\n");
+    ct_pair p;
+    ct_pair_new(&p, cctx, sctx, 17 * 1024);
+    c = conf(NULL, SSL_CONF_FLAG_FILE | SSL_CONF_FLAG_CLIENT | SSL_CONF_FLAG_SHOW_ERRORS);
+    SSL_CONF_CTX_set_ssl(c, p.client);
+    cmd(c, "CipherString", "ECDHE-RSA-AES128-GCM-SHA256");
+    cmd(c, "MaxProtocol", "TLSv1.2");
+    cmd(c, "Options", "-MiddleboxCompat");
+    cmd(c, "VerifyMode", "Peer");
+    printf("finish %d\n", SSL_CONF_CTX_finish(c));
+    printf("ssl max %ld options %#llx verify %d; context max %ld\n",
+           SSL_get_max_proto_version(p.client), (unsigned long long)SSL_get_options(p.client),
+           SSL_get_verify_mode(p.client), SSL_CTX_get_max_proto_version(cctx));
+    int ok = ct_pair_handshake(&p);
+    printf("one connection: %s", ok ? "ok" : "failed");
+    if (ok)
+        printf(" %s %s", SSL_get_version(p.client), SSL_CIPHER_get_name(SSL_get_current_cipher(p.client)));
+    printf("\n");
+    ERR_clear_error();
+    ct_pair_free(&p);
+    SSL_CONF_CTX_free(c);
     SSL_CTX_free(cctx);
     SSL_CTX_free(sctx);
     return 0;

@@ -219,7 +219,7 @@ fn run(c: &mut SSL_CONF_CTX, action: Action, value: &CStr) -> c_int {
             Action::Switch { .. } | Action::Strict => 1,
             Action::CipherString => {
                 both(&|| super::context::SSL_CTX_set_cipher_list(ctx, p), &|| {
-                    unsupported("CipherString on an SSL")
+                    super::ciphers::SSL_set_cipher_list(ssl, p)
                 })
             }
             Action::Ciphersuites => both(
