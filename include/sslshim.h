@@ -327,10 +327,6 @@ void SSL_CTX_set_keylog_callback(SSL_CTX *ctx, SSL_CTX_keylog_cb_func cb);
 
 SSL_CTX_keylog_cb_func SSL_CTX_get_keylog_callback(const SSL_CTX *ctx);
 
-void SSL_CTX_set_msg_callback(SSL_CTX *ctx, void (*cb)(int, int, int, const void*, uintptr_t, SSL*, void*));
-
-void SSL_CTX_set_post_handshake_auth(SSL_CTX *ctx, int val);
-
 long SSL_CTX_ctrl(SSL_CTX *ctx, int cmd, long larg, void *parg);
 
 long SSL_ctrl(SSL *s, int cmd, long larg, void *parg);
@@ -466,6 +462,28 @@ int SSL_renegotiate_pending(const SSL *s);
 
 SSL_CTX *SSL_CTX_new_ex(OSSL_LIB_CTX *libctx, const char *propq, const SSL_METHOD *meth);
 
+const SSL_METHOD *TLSv1_2_method(void);
+
+const SSL_METHOD *TLSv1_2_client_method(void);
+
+const SSL_METHOD *TLSv1_2_server_method(void);
+
+const SSL_METHOD *TLSv1_1_method(void);
+
+const SSL_METHOD *TLSv1_1_client_method(void);
+
+const SSL_METHOD *TLSv1_1_server_method(void);
+
+const SSL_METHOD *TLSv1_method(void);
+
+const SSL_METHOD *TLSv1_client_method(void);
+
+const SSL_METHOD *TLSv1_server_method(void);
+
+void SSL_CTX_set_msg_callback(SSL_CTX *ctx, void (*cb)(int, int, int, const void*, uintptr_t, SSL*, void*));
+
+void SSL_set_msg_callback(SSL *s, void (*cb)(int, int, int, const void*, uintptr_t, SSL*, void*));
+
 uint64_t SSL_set_options(SSL *s, uint64_t op);
 
 uint64_t SSL_clear_options(SSL *s, uint64_t op);
@@ -486,9 +504,19 @@ pem_password_cb * SSL_CTX_get_default_passwd_cb(SSL_CTX *ctx);
 
 void *SSL_CTX_get_default_passwd_cb_userdata(SSL_CTX *ctx);
 
+void SSL_CTX_set_post_handshake_auth(SSL_CTX *ctx, int val);
+
+void SSL_set_post_handshake_auth(SSL *s, int val);
+
+int SSL_verify_client_post_handshake(SSL *s);
+
 size_t SSL_get_client_random(const SSL *ssl, uint8_t *out, size_t outlen);
 
 size_t SSL_get_server_random(const SSL *ssl, uint8_t *out, size_t outlen);
+
+void SSL_set_read_ahead(SSL *s, int yes);
+
+int SSL_get_read_ahead(const SSL *s);
 
 void SSL_CTX_set_security_level(SSL_CTX *ctx, int level);
 
@@ -870,24 +898,6 @@ const SSL_METHOD *SSL_get_ssl_method(const SSL *_s);
 
 int SSL_set_ssl_method(SSL *_s, const SSL_METHOD *_method);
 
-const SSL_METHOD *TLSv1_1_client_method(void);
-
-const SSL_METHOD *TLSv1_1_method(void);
-
-const SSL_METHOD *TLSv1_1_server_method(void);
-
-const SSL_METHOD *TLSv1_2_client_method(void);
-
-const SSL_METHOD *TLSv1_2_method(void);
-
-const SSL_METHOD *TLSv1_2_server_method(void);
-
-const SSL_METHOD *TLSv1_client_method(void);
-
-const SSL_METHOD *TLSv1_method(void);
-
-const SSL_METHOD *TLSv1_server_method(void);
-
 int ERR_load_SSL_strings(void);
 
 void *SSL_CTX_get0_security_ex_data(const SSL_CTX *_ctx);
@@ -976,8 +986,6 @@ uintptr_t SSL_get_peer_finished(const SSL *_s, void *_buf, uintptr_t _count);
 
 int SSL_get_peer_signature_type_nid(const SSL *_s, int *_pnid);
 
-int SSL_get_read_ahead(const SSL *_s);
-
 void *SSL_get_record_padding_callback_arg(const SSL *_ssl);
 
 int (*SSL_get_security_callback(const SSL *_s))(const SSL*, const SSL_CTX*, int, int, int, void*, void*);
@@ -1018,13 +1026,7 @@ void SSL_set_default_passwd_cb_userdata(SSL *_s, void *_u);
 
 void SSL_set_default_read_buffer_len(SSL *_s, uintptr_t _len);
 
-void SSL_set_msg_callback(SSL *_ssl, void (*_cb)(int, int, int, const void*, unsigned long, SSL*, void*));
-
-void SSL_set_post_handshake_auth(SSL *_s, int _val);
-
 int SSL_set_purpose(SSL *_ssl, int _purpose);
-
-void SSL_set_read_ahead(SSL *_s, int _yes);
 
 int SSL_set_record_padding_callback(SSL *_ssl, unsigned long (*_cb)(SSL*, int, unsigned long, void*));
 
@@ -1039,8 +1041,6 @@ int SSL_stateless(SSL *_s);
 const struct openssl_ssl_test_functions *SSL_test_functions(void);
 
 void SSL_trace(int _write_p, int _version, int _content_type, const void *_buf, uintptr_t _len, SSL *_ssl, void *_arg);
-
-int SSL_verify_client_post_handshake(SSL *_s);
 
 void SSL_CTX_set_psk_client_callback(SSL_CTX *_ctx, unsigned int (*_cb)(SSL*, const char*, char*, unsigned int, unsigned char*, unsigned int));
 

@@ -8,7 +8,7 @@ use libc::{c_char, c_int, c_uint};
 use super::connection::SSL;
 use super::{deref, guard};
 use crate::core::cipher::{self, CipherInfo};
-use crate::core::context::{TLS1_2_VERSION, TLS1_3_VERSION};
+use crate::core::context::{TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_VERSION};
 
 pub type SSL_CIPHER = CipherInfo;
 
@@ -16,11 +16,11 @@ pub type SSL_CIPHER = CipherInfo;
 pub unsafe extern "C" fn SSL_get_version(s: *const SSL) -> *const c_char {
     guard(c"SSL_get_version", std::ptr::null(), || {
         let ssl = deref!(c"SSL_get_version", s as *mut SSL, std::ptr::null());
-        // Before a version is negotiated OpenSSL 3.0 names the highest it
-        // knows, whatever the bounds.
-        let v: &CStr = match ssl.conn.version().unwrap_or(TLS1_3_VERSION) {
+        let v: &CStr = match ssl.conn.reported_version() {
             TLS1_3_VERSION => c"TLSv1.3",
             TLS1_2_VERSION => c"TLSv1.2",
+            TLS1_1_VERSION => c"TLSv1.1",
+            TLS1_VERSION => c"TLSv1",
             _ => c"unknown",
         };
         v.as_ptr()

@@ -7,7 +7,6 @@ use super::cipher::SSL_CIPHER;
 use super::connection::SSL;
 use super::{deref, guard};
 use crate::core::cipher::{CipherInfo, CIPHERS};
-use crate::core::context::TLS1_3_VERSION;
 
 const NID_AES_128_GCM: c_int = 895;
 const NID_AES_256_GCM: c_int = 901;
@@ -88,6 +87,6 @@ pub unsafe extern "C" fn SSL_CIPHER_find(s: *mut SSL, ptr: *const u8) -> *const 
 pub unsafe extern "C" fn SSL_version(s: *const SSL) -> c_int {
     guard(c"SSL_version", 0, || {
         let ssl = deref!(c"SSL_version", s as *mut SSL, 0);
-        ssl.conn.version().unwrap_or(TLS1_3_VERSION)
+        ssl.conn.reported_version()
     })
 }

@@ -125,7 +125,7 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             let c = ctx.lock();
             let mut conn = Connection::new(&c.core);
             conn.settings.quiet_shutdown = c.quiet_shutdown;
-            conn.settings.read_ahead = c.read_ahead != 0;
+            conn.settings.read_ahead = c.read_ahead as c_int;
             conn
         };
         let trust = ctx.clone();

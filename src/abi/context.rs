@@ -18,16 +18,22 @@ use crate::core::error::Reason;
 
 pub struct SSL_METHOD {
     pub(crate) method: Method,
+    /// The one version of `TLSv1_2_method` and the like; 0 for the
+    /// version-flexible `TLS_method`.
+    pub(crate) version: c_int,
 }
 
 static TLS_ANY: SSL_METHOD = SSL_METHOD {
     method: Method::Any,
+    version: 0,
 };
 static TLS_CLIENT: SSL_METHOD = SSL_METHOD {
     method: Method::Client,
+    version: 0,
 };
 static TLS_SERVER: SSL_METHOD = SSL_METHOD {
     method: Method::Server,
+    version: 0,
 };
 
 #[export_name = "sslshim_TLS_method"]
@@ -228,7 +234,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
         };
         let ctx = Arc::new(SSL_CTX {
             inner: Mutex::new(CtxInner {
-                core: Context::new(m.method),
+                core: Context::with_version(m.method, m.version),
                 store,
                 store_seen: None,
                 cert: None,
@@ -473,38 +479,5 @@ pub unsafe extern "C" fn SSL_CTX_get_keylog_callback(ctx: *const SSL_CTX) -> Key
     guard(c"SSL_CTX_get_keylog_callback", None, || {
         let ctx = deref!(c"SSL_CTX_get_keylog_callback", ctx as *mut SSL_CTX, None);
         ctx.lock().keylog
-    })
-}
-
-#[export_name = "sslshim_SSL_CTX_set_msg_callback"]
-pub unsafe extern "C" fn SSL_CTX_set_msg_callback(
-    ctx: *mut SSL_CTX,
-    cb: Option<
-        unsafe extern "C" fn(
-            c_int,
-            c_int,
-            c_int,
-            *const c_void,
-            usize,
-            *mut crate::abi::connection::SSL,
-            *mut c_void,
-        ),
-    >,
-) {
-    guard(c"SSL_CTX_set_msg_callback", (), || {
-        deref!(c"SSL_CTX_set_msg_callback", ctx);
-        if cb.is_some() {
-            super::ignored("SSL_CTX_set_msg_callback");
-        }
-    })
-}
-
-#[export_name = "sslshim_SSL_CTX_set_post_handshake_auth"]
-pub unsafe extern "C" fn SSL_CTX_set_post_handshake_auth(ctx: *mut SSL_CTX, val: c_int) {
-    guard(c"SSL_CTX_set_post_handshake_auth", (), || {
-        deref!(c"SSL_CTX_set_post_handshake_auth", ctx);
-        if val != 0 {
-            super::ignored("SSL_CTX_set_post_handshake_auth");
-        }
     })
 }

@@ -259,6 +259,17 @@ pub unsafe extern "C" fn SSL_ctrl(
                 settings.mode &= !(larg as u64);
                 settings.mode as c_long
             }
+            // A fixed-version method takes a valid bound and keeps none but 0.
+            SET_MIN_PROTO_VERSION if settings.fixed_version != 0 && larg != 0 => set_bound(
+                &mut settings.min_version.clone(),
+                settings.max_version,
+                larg,
+            ),
+            SET_MAX_PROTO_VERSION if settings.fixed_version != 0 && larg != 0 => set_bound(
+                &mut settings.max_version.clone(),
+                settings.min_version,
+                larg,
+            ),
             SET_MIN_PROTO_VERSION => {
                 set_bound(&mut settings.min_version, settings.max_version, larg)
             }
@@ -290,6 +301,10 @@ pub unsafe extern "C" fn SSL_ctrl(
                 1
             }
             // Secure renegotiation is moot: rustls never renegotiates.
+            GET_READ_AHEAD => settings.read_ahead.into(),
+            SET_READ_AHEAD => std::mem::replace(&mut settings.read_ahead, larg as c_int).into(),
+            // The message callback is never called, so its argument is moot.
+            SET_MSG_CALLBACK_ARG => 1,
             GET_RI_SUPPORT => 1,
             CHAIN => {
                 let certs = unsafe { x509::stack_certs(parg as *mut OPENSSL_STACK, larg == 0) };

@@ -44,8 +44,8 @@ pub mod mode {
 }
 
 /// Protocol versions as OpenSSL numbers them.
-const TLS1_VERSION: i32 = 0x0301;
-const TLS1_1_VERSION: i32 = 0x0302;
+pub const TLS1_VERSION: i32 = 0x0301;
+pub const TLS1_1_VERSION: i32 = 0x0302;
 pub const TLS1_2_VERSION: i32 = 0x0303;
 pub const TLS1_3_VERSION: i32 = 0x0304;
 const DTLS1_2_VERSION: i32 = 0xfefd;
@@ -160,6 +160,9 @@ pub struct Context {
     pub security_level: i32,
     /// `SSL_CTX_set_session_id_context`, given to the sessions it makes.
     pub session_id_context: Vec<u8>,
+    /// The one version a method such as `TLSv1_2_method` speaks, whatever
+    /// the options and bounds say (OpenSSL ignores them there); 0 for none.
+    pub fixed_version: i32,
 }
 
 /// The installed OpenSSL's default security level (the distribution builds
@@ -198,6 +201,16 @@ impl Context {
             session_timeout: 7200,
             security_level: DEFAULT_SECURITY_LEVEL,
             session_id_context: Vec::new(),
+            fixed_version: 0,
+        }
+    }
+
+    /// A context of a method fixed to one version (`TLSv1_2_method`), or
+    /// of a version-flexible one when `version` is 0.
+    pub fn with_version(method: Method, version: i32) -> Self {
+        Self {
+            fixed_version: version,
+            ..Self::new(method)
         }
     }
 
@@ -299,11 +312,14 @@ impl Context {
         } else {
             (&mut self.max_version, self.min_version)
         };
-        let Some(v) = version_bound(*bound, other, v) else {
+        let Some(new) = version_bound(*bound, other, v) else {
             return false;
         };
-        *bound = v;
-        self.changed();
+        // A fixed-version method takes a valid bound and keeps none but 0.
+        if self.fixed_version == 0 || v == 0 {
+            *bound = new;
+            self.changed();
+        }
         true
     }
 
@@ -347,6 +363,14 @@ impl Context {
     }
 
     fn versions(&self, client: bool) -> Result<Vec<&'static SupportedProtocolVersion>, Reason> {
+        match self.fixed_version {
+            0 => {}
+            TLS1_2_VERSION => return Ok(vec![&rustls::version::TLS12]),
+            // TLS 1.0 and 1.1 alone, which rustls does not speak: refused as
+            // the bounds that leave only them are (see below).
+            _ if client => return Err(Reason::NO_PROTOCOLS_AVAILABLE),
+            _ => return Err(Reason::NO_SUITABLE_SIGNATURE_ALGORITHM),
+        }
         if client {
             let run = options::client_versions(self.options, self.min_version, self.max_version);
             // Only TLS 1.0 and 1.1 left: versions rustls does not speak.

@@ -345,11 +345,6 @@ pub unsafe extern "C" fn SSL_get_peer_signature_type_nid(
     absent(c"SSL_get_peer_signature_type_nid", 0)
 }
 
-#[export_name = "sslshim_SSL_get_read_ahead"]
-pub unsafe extern "C" fn SSL_get_read_ahead(_s: *const SSL) -> c_int {
-    absent(c"SSL_get_read_ahead", 0)
-}
-
 #[export_name = "sslshim_SSL_get_record_padding_callback_arg"]
 pub unsafe extern "C" fn SSL_get_record_padding_callback_arg(_ssl: *const SSL) -> *mut c_void {
     absent(c"SSL_get_record_padding_callback_arg", ptr::null_mut())
@@ -490,29 +485,9 @@ pub unsafe extern "C" fn SSL_set_default_read_buffer_len(_s: *mut SSL, _len: usi
     absent(c"SSL_set_default_read_buffer_len", ())
 }
 
-#[export_name = "sslshim_SSL_set_msg_callback"]
-pub unsafe extern "C" fn SSL_set_msg_callback(
-    _ssl: *mut SSL,
-    _cb: Option<
-        unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, c_ulong, *mut SSL, *mut c_void),
-    >,
-) {
-    absent(c"SSL_set_msg_callback", ())
-}
-
-#[export_name = "sslshim_SSL_set_post_handshake_auth"]
-pub unsafe extern "C" fn SSL_set_post_handshake_auth(_s: *mut SSL, _val: c_int) {
-    absent(c"SSL_set_post_handshake_auth", ())
-}
-
 #[export_name = "sslshim_SSL_set_purpose"]
 pub unsafe extern "C" fn SSL_set_purpose(_ssl: *mut SSL, _purpose: c_int) -> c_int {
     absent(c"SSL_set_purpose", 0)
-}
-
-#[export_name = "sslshim_SSL_set_read_ahead"]
-pub unsafe extern "C" fn SSL_set_read_ahead(_s: *mut SSL, _yes: c_int) {
-    absent(c"SSL_set_read_ahead", ())
 }
 
 #[export_name = "sslshim_SSL_set_record_padding_callback"]
@@ -572,9 +547,4 @@ pub unsafe extern "C" fn SSL_trace(
     _arg: *mut c_void,
 ) {
     absent(c"SSL_trace", ())
-}
-
-#[export_name = "sslshim_SSL_verify_client_post_handshake"]
-pub unsafe extern "C" fn SSL_verify_client_post_handshake(_s: *mut SSL) -> c_int {
-    absent(c"SSL_verify_client_post_handshake", 0)
 }

@@ -83,7 +83,7 @@ impl Connection {
                 }
             }
             self.rwstate = RwState::Reading;
-            let read = if self.settings.read_ahead {
+            let read = if self.settings.reads_ahead() {
                 acceptor.read_tls(&mut ReadHalf(io))
             } else {
                 acceptor.read_tls(&mut Bounded {

@@ -90,8 +90,12 @@ pub struct Settings {
     pub send_fragment: SendFragment,
     /// `SSL_set_quiet_shutdown`'s value as given; nonzero means quiet.
     pub quiet_shutdown: i32,
-    /// `SSL_set_read_ahead`: let rustls take all the BIO has, not one record.
-    pub read_ahead: bool,
+    /// The version of a fixed-version method, 0 for `TLS_method`: what
+    /// `SSL_version` reports before one is negotiated.
+    pub fixed_version: i32,
+    /// `SSL_set_read_ahead`, the value as given (OpenSSL returns it so);
+    /// nonzero lets rustls take all the BIO has, not one record.
+    pub read_ahead: i32,
     /// `SSL_set_alpn_protos`: the client's own list, in place of its context's.
     pub alpn: Option<Vec<Vec<u8>>>,
     /// The suites, copied from the context at `SSL_new` as OpenSSL copies
@@ -104,6 +108,10 @@ pub struct Settings {
 }
 
 impl Settings {
+    pub fn reads_ahead(&self) -> bool {
+        self.read_ahead != 0
+    }
+
     /// What of these settings decides the connection's rustls configuration.
     pub fn variant(&self) -> Variant {
         Variant {
@@ -126,7 +134,8 @@ impl Settings {
             verify_host: None,
             send_fragment: ctx.send_fragment,
             quiet_shutdown: 0,
-            read_ahead: false,
+            read_ahead: 0,
+            fixed_version: ctx.fixed_version,
             alpn: None,
             suites: ctx.suites(),
             sid_ctx: ctx.session_id_context.clone(),
@@ -422,6 +431,15 @@ impl Connection {
             State::Handshaking(c) | State::Established(c) | State::Failed(Some(c)) => Some(c),
             _ => None,
         }
+    }
+
+    /// `SSL_version`: the negotiated version, else the method's own, else
+    /// (`TLS_method`) the highest OpenSSL 3.0 knows, whatever the bounds.
+    pub fn reported_version(&self) -> i32 {
+        self.version().unwrap_or(match self.settings.fixed_version {
+            0 => TLS1_3_VERSION,
+            v => v,
+        })
     }
 
     /// `SSL_get_version`'s protocol, once negotiated.

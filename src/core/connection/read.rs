@@ -113,7 +113,7 @@ impl Connection {
         let tickets = self.tickets_received();
         let n = self.read_records(io).map_err(Self::alert_closes)?;
         if self.settings.mode & mode::AUTO_RETRY != 0
-            || self.settings.read_ahead
+            || self.settings.reads_ahead()
             || n == 0
             || !self.boundary.at_record_start()
             || !self.record_was_handshake()
@@ -192,6 +192,6 @@ impl Connection {
     /// `SSL_has_pending`: plaintext to read, or part of a record read from
     /// the BIO and waiting for the rest.
     pub fn has_pending(&mut self) -> bool {
-        self.pending() > 0 || (!self.settings.read_ahead && self.boundary.holds_partial())
+        self.pending() > 0 || (!self.settings.reads_ahead() && self.boundary.holds_partial())
     }
 }

@@ -22,7 +22,7 @@ impl Connection {
             self.boundary.expect.protection = protection_of(conn);
         }
         self.rwstate = RwState::Reading;
-        let read = if self.settings.read_ahead {
+        let read = if self.settings.reads_ahead() {
             conn.read_tls(&mut ReadHalf(io))
         } else {
             conn.read_tls(&mut Bounded {
