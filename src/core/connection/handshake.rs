@@ -105,7 +105,7 @@ impl Connection {
                 // The handshake's flights grew rustls's record buffer, which
                 // it shrinks only as its next read starts: an idle
                 // connection would hold the larger buffer until then.
-                if !self.settings.read_ahead && self.boundary.at_record_start() {
+                if !self.settings.reads_ahead() && self.boundary.at_record_start() {
                     release_read_buffer(conn);
                 }
                 if let State::Handshaking(c) = mem::replace(&mut self.state, State::Idle) {
