@@ -5,6 +5,7 @@ Python on whichever libssl the loader gives it. Prints one line per check.
     python3 py_ssl_client.py get PORT CAFILE          # sha256 of GET /data
     python3 py_ssl_client.py put PORT CAFILE FILE     # the server's sha256
     python3 py_ssl_client.py refused PORT [CAFILE [HOST]]
+    python3 py_ssl_client.py info PORT CAFILE         # what the ssl module reports
 """
 import hashlib
 import http.client
@@ -13,6 +14,7 @@ import socket
 import ssl
 import sys
 import urllib.request
+import warnings
 
 
 def maps():
@@ -55,5 +57,27 @@ def refused(port, cafile=None, host="localhost"):
         print("SSLCertVerificationError", e.verify_code, e.verify_message, e.reason)
 
 
+def info(port, cafile):
+    # Suites both libraries have, so that the lists can be compared.
+    ctx = ssl.create_default_context(cafile=cafile)
+    print("security level", ctx.security_level)
+    ctx.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20")
+    for c in ctx.get_ciphers():
+        print(c["name"], c["protocol"], c["description"], c["strength_bits"], c["aead"])
+    for proto in ("PROTOCOL_TLSv1_2", "PROTOCOL_TLS_CLIENT"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx = ssl.SSLContext(getattr(ssl, proto))
+        ctx.load_verify_locations(cafile)
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.set_ciphers("ECDHE+AESGCM")
+        with socket.create_connection(("127.0.0.1", port)) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                chain = s._sslobj.get_verified_chain() if hasattr(s._sslobj, "get_verified_chain") else []
+                # Not get_channel_binding("tls-unique"): rustls does not
+                # expose the Finished message it is made of.
+                print(proto, s.version(), s.cipher()[0], s.getpeercert()["subject"], len(chain))
+
+
 cmd, args = sys.argv[1], sys.argv[2:]
-{"maps": maps, "get": get, "put": put, "refused": refused}[cmd](*args)
+{"maps": maps, "get": get, "put": put, "refused": refused, "info": info}[cmd](*args)

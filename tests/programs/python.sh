@@ -5,7 +5,9 @@
 # from https_sink.py on the system OpenSSL, and the refusals of an untrusted
 # server and of a wrong host name, reported as the system libssl reports them;
 # as a server, https_sink.py itself on sslshim, fetched and fed by the
-# system's curl.
+# system's curl. What the module reports of cipher lists, the security level,
+# a PROTOCOL_TLSv1_2 context and the verified chain must be what it reports
+# on the system libssl.
 source "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -16,7 +18,9 @@ up=$(free_port)
 peer "$PY" "$SINK" "$up" "$CERTS/server.pem" "$CERTS/server.key" "$DATA" &
 wait_port "$up" || { fail "server did not start"; finish; exit; }
 
-# What the system libssl reports for each refusal, to be matched.
+# What the system libssl reports, to be matched: the module's view of a
+# context and of two connections, and each refusal.
+want_info=$(peer "$PY" "$CLIENT" info "$up" "$CERTS/ca.pem")
 want_untrusted=$(peer "$PY" "$CLIENT" refused "$up")
 want_wronghost=$(peer "$PY" "$CLIENT" refused "$up" "$CERTS/ca.pem" wrong.example)
 case $want_untrusted in SSLCertVerificationError\ 20\ *) ;; *)
@@ -32,6 +36,8 @@ for mode in $MODES; do
   expect "[$mode] urllib download of 20 MB" "$DATA_SHA" "$got"
   got=$(shim "$mode" "$PY" "$CLIENT" put "$up" "$CERTS/ca.pem" "$DATA")
   expect "[$mode] http.client PUT of 20 MB" "$DATA_SHA" "$got"
+  got=$(shim "$mode" "$PY" "$CLIENT" info "$up" "$CERTS/ca.pem")
+  expect "[$mode] ciphers, security level, TLSv1_2 and verified chain as with OpenSSL" "$want_info" "$got"
   got=$(shim "$mode" "$PY" "$CLIENT" refused "$up")
   expect "[$mode] an untrusted server is refused as by OpenSSL" "$want_untrusted" "$got"
   got=$(shim "$mode" "$PY" "$CLIENT" refused "$up" "$CERTS/ca.pem" wrong.example)
