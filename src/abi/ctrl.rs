@@ -45,6 +45,7 @@ const GET_MAX_PROTO_VERSION: c_int = 131;
 const SET_TMP_DH: c_int = 3;
 const SET_DH_AUTO: c_int = 118;
 const SET_TMP_ECDH: c_int = 4;
+const GET_PEER_TMP_KEY: c_int = 109;
 
 /// `ERR_R_PASSED_INVALID_ARGUMENT`.
 const PASSED_INVALID_ARGUMENT: Reason = Reason(262 | (0x2 << 18));
@@ -305,6 +306,19 @@ pub unsafe extern "C" fn SSL_ctrl(
             SET_READ_AHEAD => std::mem::replace(&mut settings.read_ahead, larg as c_int).into(),
             // The message callback is never called, so its argument is moot.
             SET_MSG_CALLBACK_ARG => 1,
+            // The peer's TLS 1.3 key share; none for TLS 1.2 (see compat.md).
+            GET_PEER_TMP_KEY => {
+                let Some((group, share)) = ssl.conn.peer_tmp_key() else {
+                    return 0;
+                };
+                let key = crate::bridge::kx::peer_key(group, share);
+                if key.is_null() || parg.is_null() {
+                    unsafe { openssl_sys::EVP_PKEY_free(key) };
+                    return 0;
+                }
+                unsafe { *(parg as *mut *mut openssl_sys::EVP_PKEY) = key };
+                1
+            }
             GET_RI_SUPPORT => 1,
             CHAIN => {
                 let certs = unsafe { x509::stack_certs(parg as *mut OPENSSL_STACK, larg == 0) };

@@ -7,6 +7,7 @@ pub mod comp;
 pub mod err;
 pub mod ex_data;
 pub mod ffi;
+pub mod kx;
 pub mod names;
 pub mod session_data;
 pub mod stack;

@@ -54,6 +54,11 @@ impl Connection {
     pub fn handshake(&mut self, io: &mut dyn Transport) -> Result<(), Error> {
         let r = self.tapped(io, Self::run_handshake);
         if r.is_ok() {
+            // The hellos are whole until here (the taps are out while the
+            // handshake runs).
+            if self.peer_tmp_key.is_none() {
+                self.peer_tmp_key = self.peer_key_share();
+            }
             self.hellos.drop_extensions();
         }
         r

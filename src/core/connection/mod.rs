@@ -193,6 +193,8 @@ pub struct Connection {
     /// The servername callback accepted the client's name, which OpenSSL
     /// then records in the session.
     sni_acknowledged: bool,
+    /// The negotiated group and the peer's key share (TLS 1.3).
+    peer_tmp_key: Option<(u16, Vec<u8>)>,
     /// Reads still to return early, without `SSL_MODE_AUTO_RETRY`, for
     /// handshake messages already processed (see `read.rs`).
     early_returns_owed: u32,
@@ -229,6 +231,7 @@ impl Connection {
             session: Arc::default(),
             new_session_hook: None,
             sni_acknowledged: false,
+            peer_tmp_key: None,
             early_returns_owed: 0,
             key_update_answer_unasked: false,
             settings: Settings::from_context(ctx),
@@ -307,6 +310,7 @@ impl Connection {
         self.hellos = HelloTaps::default();
         self.hello_view = None;
         self.sni_acknowledged = false;
+        self.peer_tmp_key = None;
         // OpenSSL keeps the session through SSL_clear and offers it again.
         if self.session.resumable() {
             self.offered_session = Some(self.session.clone());
