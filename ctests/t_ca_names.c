@@ -64,6 +64,8 @@ static void request(const char *name, STACK_OF(X509_NAME) *list, int per_ssl, in
         SSL_CTX_set_max_proto_version(sctx, maxv);
     if (list && !per_ssl)
         SSL_CTX_set_client_CA_list(sctx, list);
+    if (list && per_ssl == 2)
+        SSL_CTX_set0_CA_list(sctx, list);
     int port;
     int lfd = ct_tcp_listen(&port);
     char connect_arg[32];
@@ -77,7 +79,7 @@ static void request(const char *name, STACK_OF(X509_NAME) *list, int per_ssl, in
     int fd = ct_tcp_accept(lfd, 10);
     close(lfd);
     SSL *ssl = SSL_new(sctx);
-    if (list && per_ssl)
+    if (list && per_ssl == 1)
         SSL_set_client_CA_list(ssl, list);
     SSL_set_fd(ssl, fd);
     ct_accept(ssl, fd);
@@ -191,5 +193,9 @@ int main(int argc, char **argv) {
     request("none", NULL, 0, 0);
     request("context list tls13", SSL_load_client_CA_file(three), 0, 0);
     request("context list tls12", SSL_load_client_CA_file(three), 0, TLS1_2_VERSION);
+    request("the connection's own list", SSL_load_client_CA_file(ct_cert("other_ca.pem")), 1, 0);
+    request("the connection's own list, tls12", SSL_load_client_CA_file(ct_cert("inter.pem")), 1,
+            TLS1_2_VERSION);
+    request("set0_CA_list when the client CA list is empty", SSL_load_client_CA_file(three), 2, 0);
     return 0;
 }

@@ -15,6 +15,7 @@ use super::connection::SSL;
 use super::context::{CtxInner, SSL_CTX};
 use super::{deref, guard};
 use crate::bridge::err;
+use crate::bridge::names::NameStack;
 use crate::bridge::x509::{self, Cert, PKey, FILETYPE_PEM};
 use crate::core::error::{Error, Reason};
 
@@ -108,35 +109,50 @@ pub(crate) fn run_callback(ssl: &mut SSL) -> Result<(), Error> {
         .reject_hello(AD_INTERNAL_ERROR, CERT_CB_ERROR, &mut io))
 }
 
-/// The server configuration for this connection: its context's, or one
-/// with the connection's own certificate and key when it has them.
+/// The server configuration for this connection: its context's, or one of
+/// its own when it has its own certificate and key or its own CA names.
 pub(crate) fn server_config(ssl: &SSL) -> Result<Arc<ServerConfig>, Reason> {
     let variant = ssl.conn.settings.variant();
     let mut ctx = ssl.ctx.lock();
-    if !ssl.own.is_set() {
+    let own_names = ssl.client_ca.is_some() || ssl.ca_list.is_some();
+    if !ssl.own.is_set() && !own_names {
         return ctx.server_config(&variant);
     }
-    let cert = ssl.own.cert.as_ref().or(ctx.cert.as_ref()).cloned();
-    let key = ssl
-        .own
-        .key
-        .as_ref()
-        .or(ctx.key.as_ref())
-        .and_then(PKey::to_der);
-    let (Some(cert), Some(key)) = (cert, key) else {
-        return Err(Reason::NO_SHARED_CIPHER);
-    };
-    let issuers = match &ssl.own.chain {
-        Some(c) => c.clone(),
-        None => ctx.issuers(&cert),
-    };
-    let chain: Vec<_> = std::iter::once(&cert)
-        .chain(issuers.iter())
-        .filter_map(Cert::to_der)
-        .collect();
     ctx.sync_roots();
     ctx.sync_ca_names();
-    ctx.core.server_config_with_cert(&variant, chain, key)
+    let names = own_names.then(|| {
+        let der = |l: Option<&NameStack>| l.map(NameStack::to_der).unwrap_or_default();
+        let client = der(ssl.client_ca.as_ref().or(ctx.client_ca.as_ref()));
+        if client.is_empty() {
+            der(ssl.ca_list.as_ref().or(ctx.ca_list.as_ref()))
+        } else {
+            client
+        }
+    });
+    let cert = if ssl.own.is_set() {
+        let cert = ssl.own.cert.as_ref().or(ctx.cert.as_ref()).cloned();
+        let key = ssl
+            .own
+            .key
+            .as_ref()
+            .or(ctx.key.as_ref())
+            .and_then(PKey::to_der);
+        let (Some(cert), Some(key)) = (cert, key) else {
+            return Err(Reason::NO_SHARED_CIPHER);
+        };
+        let issuers = match &ssl.own.chain {
+            Some(c) => c.clone(),
+            None => ctx.issuers(&cert),
+        };
+        let chain: Vec<_> = std::iter::once(&cert)
+            .chain(issuers.iter())
+            .filter_map(Cert::to_der)
+            .collect();
+        Some((chain, key))
+    } else {
+        None
+    };
+    ctx.core.server_config_for_connection(&variant, cert, names)
 }
 
 /// Installs a certificate; a key that does not match it is dropped, as

@@ -149,7 +149,7 @@ pub struct Context {
     /// `SSL_CTX_set1_groups_list`: the groups offered and accepted, in
     /// order; `None` for rustls's defaults.
     groups: Option<Vec<rustls::NamedGroup>>,
-    /// Set only in the copy `server_config_with_cert` builds from.
+    /// Set only in the copy `server_config_for_connection` builds from.
     own_cert: Option<Arc<rustls::sign::CertifiedKey>>,
     /// The DER names of `SSL_CTX_set_client_CA_list`, for CertificateRequest.
     client_ca_names: Vec<Vec<u8>>,
@@ -570,18 +570,23 @@ impl Context {
         Ok(config)
     }
 
-    /// A server configuration for one connection that presents its own
-    /// certificate (`SSL_use_certificate`, often from the certificate
-    /// callback), built for it alone; tickets stay the context's.
-    pub fn server_config_with_cert(
+    /// A server configuration for one connection alone: one that presents
+    /// its own certificate (`SSL_use_certificate`, often from the
+    /// certificate callback), or names its own CAs in the CertificateRequest
+    /// (`SSL_set_client_CA_list`); tickets stay the context's.
+    pub fn server_config_for_connection(
         &mut self,
         v: &Variant,
-        cert: Vec<CertificateDer<'static>>,
-        key: PrivateKeyDer<'static>,
+        cert: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
+        ca_names: Option<Vec<Vec<u8>>>,
     ) -> Result<Arc<ServerConfig>, Reason> {
-        let provider = self.provider();
-        let certified = rustls::sign::CertifiedKey::from_der(cert, key, &provider)
-            .map_err(|_| Reason::NO_SHARED_CIPHER)?;
+        let certified = match cert {
+            Some((chain, key)) => Some(Arc::new(
+                rustls::sign::CertifiedKey::from_der(chain, key, &self.provider())
+                    .map_err(|_| Reason::NO_SHARED_CIPHER)?,
+            )),
+            None => None,
+        };
         if self.ticketer.is_none() {
             self.ticketer = rustls::crypto::aws_lc_rs::Ticketer::new().ok();
         }
@@ -589,7 +594,10 @@ impl Context {
         v.apply(&mut c);
         c.server = None;
         c.server_variants.clear();
-        c.own_cert = Some(Arc::new(certified));
+        c.own_cert = certified;
+        if let Some(names) = ca_names {
+            c.client_ca_names = names;
+        }
         c.server_config()
     }
 
