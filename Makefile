@@ -8,7 +8,7 @@ CARGO ?= cargo
 DEBS := libssl-dev openssl curl gcc make pkg-config iproute2 procps python3 \
   nginx-light haproxy socat stunnel4
 
-.PHONY: all build deps demo test cargo-test ctests programs bench fuzz clean install uninstall
+.PHONY: all build deps demo test cargo-test ctests programs bench fuzz tsan clean install uninstall
 
 # `make install`: the library goes where no loader looks by default, so the
 # system's libssl.so.3 stays the one every program gets; bin/with-sslshim
@@ -77,6 +77,10 @@ bench: build
 # Not part of `make test`: ten million executions per target take hours.
 fuzz: deps
 	bash fuzz/run.sh
+
+# Not part of `make test` either: the sanitized build takes minutes.
+tsan: deps
+	bash tests/tsan.sh
 
 clean:
 	$(CARGO) clean
