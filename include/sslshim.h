@@ -681,6 +681,19 @@ void SSL_CTX_set_next_protos_advertised_cb(SSL_CTX *ctx, SSL_CTX_npn_advertised_
 
 void SSL_get0_next_proto_negotiated(const SSL *_s, const uint8_t **data, unsigned int *len);
 
+/**
+ * The length; with `pp`, the encoding written at `*pp` (allocated with
+ * `OPENSSL_malloc` when `*pp` is NULL, as libcrypto's i2d functions do)
+ * and `*pp` moved past it when the caller gave the buffer.
+ */
+int i2d_SSL_SESSION(const SSL_SESSION *s, unsigned char **pp);
+
+/**
+ * A new session from an encoding this process made; `*pp` moves past it
+ * and `*a`, when given, is freed and replaced, as with libcrypto's d2i.
+ */
+SSL_SESSION *d2i_SSL_SESSION(SSL_SESSION **a, const unsigned char **pp, long length);
+
 int SSL_get_shutdown(const SSL *s);
 
 void SSL_set_shutdown(SSL *s, int mode);
@@ -1105,10 +1118,6 @@ int SSL_set_session_secret_cb(SSL *_s, int (*_session_secret_cb)(SSL*, void*, in
 int SSL_set_session_ticket_ext(SSL *_s, void *_ext_data, int _ext_len);
 
 int SSL_set_session_ticket_ext_cb(SSL *_s, int (*_cb)(SSL*, const unsigned char*, int, void*), void *_arg);
-
-SSL_SESSION *d2i_SSL_SESSION(SSL_SESSION **_a, const unsigned char **_pp, long _length);
-
-int i2d_SSL_SESSION(const SSL_SESSION *_in, unsigned char **_pp);
 
 int SRP_Calc_A_param(SSL *_s);
 

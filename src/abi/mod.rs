@@ -46,6 +46,7 @@ pub mod session;
 pub mod session_api;
 pub mod session_cache;
 pub mod session_ctx;
+pub mod session_der;
 pub mod shutdown;
 pub mod state;
 pub mod ticket_key;

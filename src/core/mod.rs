@@ -15,6 +15,7 @@ mod reason_table;
 pub mod record_check;
 pub mod record_reader;
 pub mod session;
+pub mod session_export;
 pub mod transport;
 pub mod verify;
 pub mod verify_client;

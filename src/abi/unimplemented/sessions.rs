@@ -3,7 +3,7 @@
 use std::ffi::c_void;
 use std::ptr;
 
-use libc::{c_char, c_int, c_long, c_uchar, c_uint};
+use libc::{c_char, c_int, c_uchar, c_uint};
 use openssl_sys::{stack_st_SSL_CIPHER, BIO};
 
 use super::absent;
@@ -171,18 +171,4 @@ pub unsafe extern "C" fn SSL_set_session_ticket_ext_cb(
     _arg: *mut c_void,
 ) -> c_int {
     absent(c"SSL_set_session_ticket_ext_cb", 0)
-}
-
-#[export_name = "sslshim_d2i_SSL_SESSION"]
-pub unsafe extern "C" fn d2i_SSL_SESSION(
-    _a: *mut *mut SSL_SESSION,
-    _pp: *mut *const c_uchar,
-    _length: c_long,
-) -> *mut SSL_SESSION {
-    absent(c"d2i_SSL_SESSION", ptr::null_mut())
-}
-
-#[export_name = "sslshim_i2d_SSL_SESSION"]
-pub unsafe extern "C" fn i2d_SSL_SESSION(_in: *const SSL_SESSION, _pp: *mut *mut c_uchar) -> c_int {
-    absent(c"i2d_SSL_SESSION", 0)
 }
