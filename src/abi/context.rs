@@ -87,7 +87,6 @@ pub(crate) struct CtxInner {
     pub new_session_cb: super::session_ctx::NewSessionCb,
     /// `SSL_CTX_add_session` and the cache callbacks.
     pub sessions: super::session_cache::SessionCache,
-    pub info_cb: super::info::InfoCb,
     /// `SSL_CTX_set_cert_cb`.
     pub cert_cb: Option<super::cert_cb::CertCb>,
     /// `SSL_CTX_set_max_early_data`, `SSL_CTX_set_recv_max_early_data`.
@@ -188,6 +187,8 @@ impl CtxInner {
 pub struct SSL_CTX {
     inner: Mutex<CtxInner>,
     ex_data: Mutex<CryptoExData>,
+    /// `SSL_CTX_set_info_callback`.
+    pub(crate) info_cb: super::info::CtxInfoCb,
 }
 
 // An SSL_CTX is shared by threads in C as in OpenSSL. Its state is behind
@@ -258,7 +259,6 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 new_session_cb: None,
                 sessions: Default::default(),
                 cipher_stack: Default::default(),
-                info_cb: None,
                 cert_cb: None,
                 early_data: Default::default(),
                 client_ca: crate::bridge::names::NameStack::new(),
@@ -268,6 +268,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 ctx: std::ptr::null_mut(),
                 sk: std::ptr::null_mut(),
             }),
+            info_cb: Default::default(),
         });
         let p = Arc::into_raw(ctx) as *mut SSL_CTX;
         unsafe {

@@ -6,6 +6,7 @@
 //! call's result, the end of the handshake, and close_notify alerts.
 
 use std::ffi::CStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use libc::{c_char, c_int};
 
@@ -40,7 +41,30 @@ const WARNING_CLOSE_NOTIFY: c_int = 1 << 8;
 
 /// The callback in force for a connection: its own, else its context's.
 fn callback(ssl: &SSL) -> InfoCb {
-    ssl.info_cb.or_else(|| ssl.ctx.lock().info_cb)
+    ssl.info_cb.or_else(|| ssl.ctx.info_cb.get())
+}
+
+/// A context's callback, kept outside the context's lock: every read and
+/// write looks it up, from every thread that shares the context, and a
+/// lock there made the threads queue on each other.
+#[derive(Debug, Default)]
+pub(crate) struct CtxInfoCb(AtomicUsize);
+
+impl CtxInfoCb {
+    pub(crate) fn get(&self) -> InfoCb {
+        match self.0.load(Ordering::Acquire) {
+            0 => None,
+            // SAFETY: only `set` stores here, and only such pointers.
+            f => Some(unsafe {
+                std::mem::transmute::<usize, unsafe extern "C" fn(*const SSL, c_int, c_int)>(f)
+            }),
+        }
+    }
+
+    pub(crate) fn set(&self, cb: InfoCb) {
+        self.0
+            .store(cb.map_or(0, |f| f as usize), Ordering::Release);
+    }
 }
 
 /// What the connection looked like before a call, to tell afterwards what
@@ -127,7 +151,7 @@ pub unsafe extern "C" fn SSL_CTX_set_info_callback(
     cb: Option<unsafe extern "C" fn(*const SSL, c_int, c_int)>,
 ) {
     guard(c"SSL_CTX_set_info_callback", (), || {
-        deref!(c"SSL_CTX_set_info_callback", ctx).lock().info_cb = cb;
+        deref!(c"SSL_CTX_set_info_callback", ctx).info_cb.set(cb);
     })
 }
 
@@ -137,8 +161,8 @@ pub unsafe extern "C" fn SSL_CTX_get_info_callback(
 ) -> Option<unsafe extern "C" fn(*const SSL, c_int, c_int)> {
     guard(c"SSL_CTX_get_info_callback", None, || {
         deref!(c"SSL_CTX_get_info_callback", ctx, None)
-            .lock()
             .info_cb
+            .get()
     })
 }
 
