@@ -47,7 +47,16 @@ int main(int argc, char **argv) {
     ssl_case(s, "ffdhe 2048", DH_get_2048_256());
     printf("ssl dh_auto on: %ld\n", SSL_set_dh_auto(s, 1));
     ct_print_errors();
+    /* The check follows the security level of the object it is set on. */
+    SSL_set_security_level(s, 1);
+    ssl_case(s, "1024 bits at level 1", dh_of_bits(1024));
     SSL_free(s);
+    SSL_CTX_set_security_level(ctx, 0);
+    ctx_case(ctx, "512 bits at level 0", dh_of_bits(512));
+    ctx_case(ctx, "1024 bits at level 0", dh_of_bits(1024));
+    SSL_CTX_set_security_level(ctx, 3);
+    ctx_case(ctx, "ffdhe 2048 at level 3", DH_get_2048_256());
+    ctx_case(ctx, "3072 bits at level 3", dh_of_bits(3072));
     SSL_CTX_free(ctx);
 
     /* The parameters do not get in the way of a handshake. */

@@ -98,23 +98,19 @@ fn set_mode(current: &mut u64, larg: c_long) -> c_long {
 /// `SSL_set_tmp_dh`: OpenSSL's checks, then nothing kept. rustls offers no
 /// finite-field DHE suite, so the parameters could never be used; refusing
 /// them would stop programs (socat) that always set them.
-fn tmp_dh(parg: *mut c_void, func: &'static std::ffi::CStr) -> c_long {
+fn tmp_dh(parg: *mut c_void, func: &'static std::ffi::CStr, level: c_int) -> c_long {
     if parg.is_null() {
         err::push(Reason::PASSED_NULL_PARAMETER, func);
         return 0;
     }
     let bits = unsafe { crate::bridge::ffi::DH_security_bits(parg) };
-    if !crate::core::dh::tmp_dh_allowed(bits, DEFAULT_SECURITY_LEVEL) {
+    if !crate::core::dh::tmp_dh_allowed(bits, level) {
         err::push(Reason(394), func); // SSL_R_DH_KEY_TOO_SMALL
         return 0;
     }
     super::ignored("SSL_set_tmp_dh (no DHE suites)");
     1
 }
-
-/// OpenSSL's default security level as Debian builds it; contexts do not
-/// keep another one yet.
-pub(crate) const DEFAULT_SECURITY_LEVEL: i32 = 2;
 
 fn unknown(what: &str, cmd: c_int) -> c_long {
     super::log_once(&format!("{what} command {cmd} is not implemented"));
@@ -148,7 +144,7 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(
             SET_MAX_SEND_FRAGMENT => c_long::from(c.core.send_fragment.set_max(larg)),
             SET_SPLIT_SEND_FRAGMENT => c_long::from(c.core.send_fragment.set_split(larg)),
             SET_MAX_PIPELINES => pipelines(larg),
-            SET_TMP_DH => tmp_dh(parg, c"SSL_CTX_ctrl"),
+            SET_TMP_DH => tmp_dh(parg, c"SSL_CTX_ctrl", c.core.security_level),
             SET_DH_AUTO => 1,
             SET_MIN_PROTO_VERSION => c_long::from(c.core.set_min_version(larg as c_int)),
             SET_MAX_PROTO_VERSION => c_long::from(c.core.set_max_version(larg as c_int)),
@@ -282,7 +278,7 @@ pub unsafe extern "C" fn SSL_ctrl(
             SET_MAX_SEND_FRAGMENT => c_long::from(settings.send_fragment.set_max(larg)),
             SET_SPLIT_SEND_FRAGMENT => c_long::from(settings.send_fragment.set_split(larg)),
             SET_MAX_PIPELINES => pipelines(larg),
-            SET_TMP_DH => tmp_dh(parg, c"SSL_ctrl"),
+            SET_TMP_DH => tmp_dh(parg, c"SSL_ctrl", ssl.verify.security_level),
             SET_DH_AUTO => 1,
             SET_TLSEXT_HOSTNAME => {
                 // Only host names exist (TLSEXT_NAMETYPE_host_name = 0).

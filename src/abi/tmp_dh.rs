@@ -10,7 +10,6 @@ use openssl_sys::EVP_PKEY;
 
 use super::connection::SSL;
 use super::context::SSL_CTX;
-use super::ctrl::DEFAULT_SECURITY_LEVEL;
 use super::{deref, guard};
 use crate::bridge::err;
 use crate::bridge::x509::PKey;
@@ -21,9 +20,9 @@ const DH_KEY_TOO_SMALL: Reason = Reason(394);
 
 /// On success the caller's reference is ours (and released, as nothing
 /// would use it); on failure it stays the caller's, as in OpenSSL.
-fn take(dhpkey: *mut EVP_PKEY, func: &'static std::ffi::CStr) -> c_int {
+fn take(dhpkey: *mut EVP_PKEY, func: &'static std::ffi::CStr, level: c_int) -> c_int {
     let bits = unsafe { PKey::share(dhpkey) }.map_or(0, |k| k.security_bits());
-    if !crate::core::dh::tmp_dh_allowed(bits, DEFAULT_SECURITY_LEVEL) {
+    if !crate::core::dh::tmp_dh_allowed(bits, level) {
         err::push(DH_KEY_TOO_SMALL, func);
         return 0;
     }
@@ -38,15 +37,18 @@ pub unsafe extern "C" fn SSL_CTX_set0_tmp_dh_pkey(
     dhpkey: *mut EVP_PKEY,
 ) -> c_int {
     guard(c"SSL_CTX_set0_tmp_dh_pkey", 0, || {
-        deref!(c"SSL_CTX_set0_tmp_dh_pkey", ctx, 0);
-        take(dhpkey, c"SSL_CTX_set0_tmp_dh_pkey")
+        let level = deref!(c"SSL_CTX_set0_tmp_dh_pkey", ctx, 0)
+            .lock()
+            .core
+            .security_level;
+        take(dhpkey, c"SSL_CTX_set0_tmp_dh_pkey", level)
     })
 }
 
 #[export_name = "sslshim_SSL_set0_tmp_dh_pkey"]
 pub unsafe extern "C" fn SSL_set0_tmp_dh_pkey(s: *mut SSL, dhpkey: *mut EVP_PKEY) -> c_int {
     guard(c"SSL_set0_tmp_dh_pkey", 0, || {
-        deref!(c"SSL_set0_tmp_dh_pkey", s, 0);
-        take(dhpkey, c"SSL_set0_tmp_dh_pkey")
+        let level = deref!(c"SSL_set0_tmp_dh_pkey", s, 0).verify.security_level;
+        take(dhpkey, c"SSL_set0_tmp_dh_pkey", level)
     })
 }
