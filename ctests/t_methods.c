@@ -2,7 +2,8 @@
  * The fixed-version methods: TLSv1_2_method speaks TLS 1.2 alone on either
  * side, whatever the options and bounds; its version shows before the
  * handshake. A TLS 1.0 or 1.1 server never negotiates: at the default
- * security level OpenSSL finds no signature algorithm it may use there.
+ * security level OpenSSL finds no signature algorithm it may use there; a
+ * TLS 1.0 or 1.1 client's ClientHello meets that refusal.
  */
 #include "common.h"
 
@@ -59,6 +60,8 @@ int main(int argc, char **argv) {
     run("TLSv1_2_method both", TLSv1_2_method(), TLSv1_2_method(), NULL);
     run("TLSv1_2_method with SSL_OP_NO_TLSv1_2", TLSv1_2_method(), TLSv1_2_method(), no_tls12);
     run("TLSv1_2_method with a TLS 1.3 minimum", TLSv1_2_method(), TLSv1_2_method(), bounds_13);
+    run("TLSv1_method client", TLSv1_method(), TLS_method(), NULL);
+    run("TLSv1_1_client_method client", TLSv1_1_client_method(), TLS_server_method(), NULL);
     run("TLSv1_server_method server", TLS_client_method(), TLSv1_server_method(), NULL);
     run("TLSv1_1_server_method server", TLS_client_method(), TLSv1_1_server_method(), NULL);
     run("TLSv1_1_method server", TLS_method(), TLSv1_1_method(), NULL);

@@ -73,7 +73,9 @@ impl SSL {
             return Ok(());
         };
         self.ticket_no_renew.store(false, Ordering::Relaxed);
-        let started = if role == Role::Client {
+        let started = if role == Role::Client && self.conn.start_legacy_client() {
+            Ok(())
+        } else if role == Role::Client {
             let config = self.ctx.lock().client_config(&self.conn.settings.variant());
             config
                 .map_err(Error::Ssl)

@@ -87,6 +87,7 @@ impl Connection {
                 // OpenSSL's state machine refuses to run again after a fatal
                 // error, pushing nothing: the caller sees SSL_ERROR_SYSCALL.
                 State::Failed(_) => return Err(Error::Transport),
+                State::Idle if self.legacy.is_some() => return self.run_legacy_hello(io),
                 State::Idle => return Err(Reason::UNINITIALIZED.into()),
                 // The library runs the ClientHello step before any other.
                 State::Accepting(_) | State::HelloReceived(_) => return Err(Error::Transport),

@@ -21,6 +21,7 @@ pub use accept::{ClientHello, AD_NO_APPLICATION_PROTOCOL, AD_UNRECOGNIZED_NAME};
 mod handshake;
 pub use handshake::KeyUpdate;
 mod hellos;
+mod legacy;
 mod read;
 mod records;
 mod session;
@@ -202,6 +203,8 @@ pub struct Connection {
     /// for none, so the peer's answer is one OpenSSL would never have seen.
     key_update_answer_unasked: bool,
     pub settings: Settings,
+    /// The ClientHello of a TLS 1.0 or 1.1 method, sent in place of rustls's.
+    legacy: Option<legacy::LegacyHello>,
 }
 
 impl Connection {
@@ -235,6 +238,7 @@ impl Connection {
             early_returns_owed: 0,
             key_update_answer_unasked: false,
             settings: Settings::from_context(ctx),
+            legacy: None,
         }
     }
 
@@ -311,6 +315,7 @@ impl Connection {
         self.hello_view = None;
         self.sni_acknowledged = false;
         self.peer_tmp_key = None;
+        self.legacy = None;
         // OpenSSL keeps the session through SSL_clear and offers it again.
         if self.session.resumable() {
             self.offered_session = Some(self.session.clone());
@@ -357,7 +362,7 @@ impl Connection {
     /// do anything, if it has none yet.
     pub fn needs_start(&self) -> Option<Role> {
         match (&self.state, self.role) {
-            (State::Idle, Role::Client | Role::Server) => Some(self.role),
+            (State::Idle, Role::Client | Role::Server) if self.legacy.is_none() => Some(self.role),
             _ => None,
         }
     }
@@ -440,10 +445,12 @@ impl Connection {
     /// `SSL_version`: the negotiated version, else the method's own, else
     /// (`TLS_method`) the highest OpenSSL 3.0 knows, whatever the bounds.
     pub fn reported_version(&self) -> i32 {
-        self.version().unwrap_or(match self.settings.fixed_version {
-            0 => TLS1_3_VERSION,
-            v => v,
-        })
+        self.version()
+            .or_else(|| self.refused_legacy_version())
+            .unwrap_or(match self.settings.fixed_version {
+                0 => TLS1_3_VERSION,
+                v => v,
+            })
     }
 
     /// `SSL_get_version`'s protocol, once negotiated.
