@@ -6,7 +6,7 @@
 //! written must have arrived. Writes are retried as OpenSSL requires (same
 //! length; same address unless SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER), and
 //! illegal calls (negative lengths) are mixed in: they must fail and change
-//! nothing.
+//! nothing. Roles are set again while nothing has been sent.
 
 use std::ffi::{c_int, c_long};
 use std::ptr::null_mut;
@@ -192,7 +192,7 @@ unsafe fn finish_handshake(sides: &mut [Side; 2]) {
 
 unsafe fn step(sides: &mut [Side; 2], who: usize, op: u8, arg: u16) {
     let me = &mut sides[who];
-    match op % 12 {
+    match op % 13 {
         0..=2 => write(me, who, length(arg), op & 0x40 != 0),
         3..=5 => {
             let (me, peer) = split(sides, who);
@@ -251,6 +251,18 @@ unsafe fn step(sides: &mut [Side; 2], who: usize, op: u8, arg: u16) {
                 let r = SSL_do_handshake(me.ssl);
                 checked_error(me.ssl, r, "SSL_do_handshake");
                 ossl::ERR_clear_error();
+            }
+        }
+        12 => {
+            // A role set again before anything was sent starts over in it;
+            // once the handshake is under way it would reset the stream,
+            // which OpenSSL allows but no byte accounting survives.
+            if ssl::abi::state::SSL_in_before(me.ssl) == 1 && me.sent == 0 && me.received == 0 {
+                if who == 0 {
+                    SSL_set_connect_state(me.ssl);
+                } else {
+                    SSL_set_accept_state(me.ssl);
+                }
             }
         }
         _ => {}
