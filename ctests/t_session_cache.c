@@ -71,5 +71,38 @@ int main(int argc, char **argv) {
     SSL_SESSION_free(a2);
     SSL_SESSION_free(b);
     SSL_CTX_free(ctx);
+
+    /* A connected client's session in its context's cache; another
+     * connection takes it over with SSL_copy_session_id. */
+    SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
+    SSL_CTX *sctx = ct_server_ctx();
+    ct_pair p;
+    ct_pair_new(&p, cctx, sctx, 17 * 1024);
+    printf("handshake %d\n", ct_pair_handshake(&p));
+    char buf[8];
+    SSL_write(p.server, "x", 1);
+    SSL_read(p.client, buf, sizeof buf);
+    SSL_SESSION *cs = SSL_get1_session(p.client);
+    unsigned int len;
+    const unsigned char *id = SSL_SESSION_get_id(cs, &len);
+    unsigned char other[32] = {0};
+    SSL *fresh = SSL_new(cctx);
+    printf("matching before adding %d\n", SSL_has_matching_session_id(p.client, id, len));
+    printf("add %d\n", SSL_CTX_add_session(cctx, cs));
+    printf("matching: connected %d, fresh SSL %d, other id %d, 33 bytes %d\n",
+           SSL_has_matching_session_id(p.client, id, len), SSL_has_matching_session_id(fresh, id, len),
+           SSL_has_matching_session_id(p.client, other, sizeof other),
+           SSL_has_matching_session_id(p.client, id, 33));
+    SSL_free(fresh);
+    ct_pair p2;
+    ct_pair_new(&p2, cctx, sctx, 17 * 1024);
+    printf("copy_session_id %d\n", SSL_copy_session_id(p2.client, p.client));
+    printf("handshake %d reused %d\n", ct_pair_handshake(&p2), SSL_session_reused(p2.client));
+    ERR_clear_error();
+    ct_pair_free(&p2);
+    ct_pair_free(&p);
+    SSL_SESSION_free(cs);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
     return 0;
 }

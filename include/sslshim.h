@@ -543,6 +543,12 @@ int SSL_set_session(SSL *s, SSL_SESSION *sess);
 
 int SSL_session_reused(const SSL *s);
 
+/**
+ * The session and the session ID context; the certificate stays the
+ * destination's own (OpenSSL shares the source's).
+ */
+int SSL_copy_session_id(SSL *to, const SSL *from);
+
 SSL_SESSION *SSL_SESSION_new(void);
 
 /**
@@ -655,6 +661,11 @@ int SSL_CTX_remove_session(SSL_CTX *ctx, SSL_SESSION *s);
 void SSL_CTX_flush_sessions(SSL_CTX *ctx, long tm);
 
 int SSL_CTX_set_session_ticket_cb(SSL_CTX *ctx, int (*gen_cb)(SSL*, void*), int (*dec_cb)(SSL*, SSL_SESSION*, const unsigned char*, unsigned long, int, void*), void *arg);
+
+/**
+ * 1 when the connection's context keeps a session with this ID.
+ */
+int SSL_has_matching_session_id(const SSL *s, const unsigned char *id, unsigned int len);
 
 void SSL_CTX_sess_set_new_cb(SSL_CTX *ctx, int (*cb)(SSL*, SSL_SESSION*));
 
@@ -1102,10 +1113,6 @@ int SSL_SESSION_print(BIO *_fp, const SSL_SESSION *_ses);
 int SSL_SESSION_print_fp(FILE *_fp, const SSL_SESSION *_ses);
 
 int SSL_SESSION_print_keylog(BIO *_bp, const SSL_SESSION *_x);
-
-int SSL_copy_session_id(SSL *_to, const SSL *_from);
-
-int SSL_has_matching_session_id(const SSL *_s, const unsigned char *_id, unsigned int _id_len);
 
 int SSL_new_session_ticket(SSL *_s);
 

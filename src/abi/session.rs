@@ -87,3 +87,19 @@ pub unsafe extern "C" fn SSL_session_reused(s: *const SSL) -> c_int {
         c_int::from(ssl.conn.session_reused())
     })
 }
+
+/// The session and the session ID context; the certificate stays the
+/// destination's own (OpenSSL shares the source's).
+#[export_name = "sslshim_SSL_copy_session_id"]
+pub unsafe extern "C" fn SSL_copy_session_id(to: *mut SSL, from: *const SSL) -> c_int {
+    guard(c"SSL_copy_session_id", 0, || {
+        let (sess, sid_ctx) = {
+            let from = deref!(c"SSL_copy_session_id", from as *mut SSL, 0);
+            (from.conn.session(), from.conn.settings.sid_ctx.clone())
+        };
+        let to = deref!(c"SSL_copy_session_id", to, 0);
+        to.conn.set_session(sess);
+        to.conn.settings.sid_ctx = sid_ctx;
+        1
+    })
+}

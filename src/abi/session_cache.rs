@@ -223,3 +223,26 @@ pub unsafe extern "C" fn SSL_CTX_set_session_ticket_cb(
         1
     })
 }
+
+/// 1 when the connection's context keeps a session with this ID.
+#[export_name = "sslshim_SSL_has_matching_session_id"]
+pub unsafe extern "C" fn SSL_has_matching_session_id(
+    s: *const SSL,
+    id: *const c_uchar,
+    len: libc::c_uint,
+) -> c_int {
+    guard(c"SSL_has_matching_session_id", 0, || {
+        let ssl = deref!(c"SSL_has_matching_session_id", s as *mut SSL, 0);
+        if len as usize > crate::core::session::MAX_ID_LENGTH || (id.is_null() && len > 0) {
+            return 0;
+        }
+        let id = if len == 0 {
+            &[][..]
+        } else {
+            unsafe { std::slice::from_raw_parts(id, len as usize) }
+        };
+        let c = ssl.ctx.lock();
+        let found = c.sessions.list.iter().any(|x| x.meta().id == id);
+        c_int::from(found)
+    })
+}

@@ -102,20 +102,6 @@ pub unsafe extern "C" fn SSL_SESSION_print_keylog(_bp: *mut BIO, _x: *const SSL_
     absent(c"SSL_SESSION_print_keylog", 0)
 }
 
-#[export_name = "sslshim_SSL_copy_session_id"]
-pub unsafe extern "C" fn SSL_copy_session_id(_to: *mut SSL, _from: *const SSL) -> c_int {
-    absent(c"SSL_copy_session_id", 0)
-}
-
-#[export_name = "sslshim_SSL_has_matching_session_id"]
-pub unsafe extern "C" fn SSL_has_matching_session_id(
-    _s: *const SSL,
-    _id: *const c_uchar,
-    _id_len: c_uint,
-) -> c_int {
-    absent(c"SSL_has_matching_session_id", 0)
-}
-
 #[export_name = "sslshim_SSL_new_session_ticket"]
 pub unsafe extern "C" fn SSL_new_session_ticket(_s: *mut SSL) -> c_int {
     absent(c"SSL_new_session_ticket", 0)
