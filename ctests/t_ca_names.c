@@ -108,6 +108,31 @@ static void request(const char *name, STACK_OF(X509_NAME) *list, int per_ssl, in
     SSL_CTX_free(sctx);
 }
 
+/* A client's view: the names of the server's CertificateRequest. */
+static void client_view(const char *name, const char *file, int request, int maxv) {
+    printf("== client sees: %s\n", name);
+    SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
+    SSL_CTX *sctx = ct_server_ctx();
+    if (request)
+        SSL_CTX_set_verify(sctx, SSL_VERIFY_PEER, NULL);
+    if (file)
+        SSL_CTX_set_client_CA_list(sctx, SSL_load_client_CA_file(file));
+    if (maxv)
+        SSL_CTX_set_max_proto_version(sctx, maxv);
+    ct_pair p;
+    ct_pair_new(&p, cctx, sctx, 17 * 1024);
+    print_names("client before", SSL_get_client_CA_list(p.client));
+    int ok = ct_pair_handshake(&p);
+    printf("handshake %s\n", ok ? "ok" : "failed");
+    print_names("client get_client_CA_list", SSL_get_client_CA_list(p.client));
+    print_names("client get0_peer_CA_list", SSL_get0_peer_CA_list(p.client));
+    print_names("server get0_peer_CA_list", SSL_get0_peer_CA_list(p.server));
+    ERR_clear_error();
+    ct_pair_free(&p);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
 int main(int argc, char **argv) {
     ct_init(argc, argv);
     const char *three_names[] = {"ca.pem", "other_ca.pem", "ca.pem", "inter.pem", NULL};
@@ -189,6 +214,12 @@ int main(int argc, char **argv) {
     SSL_CTX_set_client_CA_list(ctx, NULL);
     print_names("context set NULL", SSL_CTX_get_client_CA_list(ctx));
     SSL_CTX_free(ctx);
+
+    client_view("no request", ct_cert("ca.pem"), 0, 0);
+    client_view("request with names", ct_cert("ca.pem"), 1, 0);
+    client_view("request with names, tls12", ct_cert("ca.pem"), 1, TLS1_2_VERSION);
+    client_view("request without names", NULL, 1, 0);
+    client_view("request without names, tls12", NULL, 1, TLS1_2_VERSION);
 
     request("none", NULL, 0, 0);
     request("context list tls13", SSL_load_client_CA_file(three), 0, 0);

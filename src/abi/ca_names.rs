@@ -56,8 +56,24 @@ pub unsafe extern "C" fn SSL_set_client_CA_list(s: *mut SSL, name_list: *mut sta
     })
 }
 
-/// A server's own list, else its context's. A client would get the names
-/// the server sent, which rustls does not hand over: NULL.
+/// The CA names of the server's CertificateRequest, kept by the `SSL`;
+/// NULL before one came.
+fn peer_names(ssl: &mut SSL) -> *mut stack_st_X509_NAME {
+    if ssl.peer_ca.is_none() {
+        // TLS 1.2 always carries a list, perhaps empty; TLS 1.3 names CAs
+        // in an extension, and without one OpenSSL has no list.
+        let tls13 = ssl.conn.version() == Some(crate::core::context::TLS1_3_VERSION);
+        ssl.peer_ca = ssl
+            .conn
+            .peer_ca_names()
+            .filter(|n| !(tls13 && n.is_empty()))
+            .and_then(|n| NameStack::from_der(&n));
+    }
+    ptr_of(&ssl.peer_ca)
+}
+
+/// A server's own list, else its context's; on a client, the names the
+/// server asked for.
 #[export_name = "sslshim_SSL_get_client_CA_list"]
 pub unsafe extern "C" fn SSL_get_client_CA_list(s: *const SSL) -> *mut stack_st_X509_NAME {
     guard(c"SSL_get_client_CA_list", std::ptr::null_mut(), || {
@@ -67,7 +83,7 @@ pub unsafe extern "C" fn SSL_get_client_CA_list(s: *const SSL) -> *mut stack_st_
             std::ptr::null_mut()
         );
         if !ssl.conn.is_server() {
-            return std::ptr::null_mut();
+            return peer_names(ssl);
         }
         if ssl.client_ca.is_some() {
             return ptr_of(&ssl.client_ca);
@@ -242,12 +258,16 @@ pub unsafe extern "C" fn SSL_add1_to_CA_list(s: *mut SSL, x: *const X509) -> c_i
     })
 }
 
-/// The names the peer sent: rustls keeps them to itself, so NULL, as
-/// OpenSSL answers when none were sent.
+/// The names the peer sent: on a client, the server's CertificateRequest's;
+/// a server never sees any (rustls hands over no certificate_authorities
+/// extension of a ClientHello), NULL as when none were sent.
 #[export_name = "sslshim_SSL_get0_peer_CA_list"]
 pub unsafe extern "C" fn SSL_get0_peer_CA_list(s: *const SSL) -> *const stack_st_X509_NAME {
     guard(c"SSL_get0_peer_CA_list", std::ptr::null(), || {
-        deref!(c"SSL_get0_peer_CA_list", s as *mut SSL, std::ptr::null());
-        std::ptr::null()
+        let ssl = deref!(c"SSL_get0_peer_CA_list", s as *mut SSL, std::ptr::null());
+        if ssl.conn.is_server() {
+            return std::ptr::null();
+        }
+        peer_names(ssl)
     })
 }

@@ -42,6 +42,8 @@ pub struct SSL {
     pub(crate) client_ca: Option<crate::bridge::names::NameStack>,
     /// `SSL_set0_CA_list`.
     pub(crate) ca_list: Option<crate::bridge::names::NameStack>,
+    /// What `SSL_get0_peer_CA_list` handed out, owned here.
+    pub(crate) peer_ca: Option<crate::bridge::names::NameStack>,
     /// What `SSL_get_ciphers` and `SSL_get_client_ciphers` handed out.
     pub(crate) ciphers: super::ciphers::CipherStacks,
     /// This handshake resumed with a ticket the application's ticket key
@@ -157,6 +159,7 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             early_read: Default::default(),
             client_ca: None,
             ca_list: None,
+            peer_ca: None,
             ciphers: Default::default(),
             ticket_no_renew: Default::default(),
         }));
@@ -179,6 +182,7 @@ pub unsafe extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
         ssl.conn.clear();
         ssl.peer_chain = None;
         ssl.early_read = Default::default();
+        ssl.peer_ca = None;
         ssl.verify.verified_chain = None;
         1
     })

@@ -17,6 +17,11 @@ extern "C" {
     fn X509_NAME_free(n: *mut X509_NAME);
     fn X509_NAME_cmp(a: *const X509_NAME, b: *const X509_NAME) -> c_int;
     fn i2d_X509_NAME(n: *const X509_NAME, out: *mut *mut u8) -> c_int;
+    fn d2i_X509_NAME(
+        a: *mut *mut X509_NAME,
+        pp: *mut *const u8,
+        len: libc::c_long,
+    ) -> *mut X509_NAME;
     fn OPENSSL_sk_set_cmp_func(
         st: *mut OPENSSL_STACK,
         cmp: Option<unsafe extern "C" fn(*const c_void, *const c_void) -> c_int>,
@@ -75,6 +80,21 @@ impl NameStack {
             return false;
         }
         true
+    }
+
+    /// A stack of the names given as DER; names that do not parse are left
+    /// out.
+    pub fn from_der(names: &[Vec<u8>]) -> Option<NameStack> {
+        let out = NameStack::new()?;
+        for der in names {
+            let mut p = der.as_ptr();
+            let n =
+                unsafe { d2i_X509_NAME(std::ptr::null_mut(), &mut p, der.len() as libc::c_long) };
+            if !n.is_null() && unsafe { ffi::OPENSSL_sk_push(out.0, n as *const c_void) } <= 0 {
+                unsafe { X509_NAME_free(n) };
+            }
+        }
+        Some(out)
     }
 
     /// The names as DER, in the stack's order, for rustls.

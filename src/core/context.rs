@@ -562,6 +562,9 @@ impl Context {
             _ => builder.with_no_client_auth(),
         };
         config.alpn_protocols = self.alpn.clone();
+        config.client_auth_cert_resolver = Arc::new(super::ca_hints::RecordCaNames {
+            inner: config.client_auth_cert_resolver.clone(),
+        });
         if let Some(log) = &self.key_log {
             config.key_log = log.clone();
         }

@@ -1,5 +1,6 @@
 //! The library a Rust program could use: no raw pointers, errors as values.
 
+pub mod ca_hints;
 pub mod cipher;
 pub mod client_hello;
 pub mod conf;

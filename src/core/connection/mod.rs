@@ -202,6 +202,8 @@ pub struct Connection {
     /// A KeyUpdate of ours went out as a request although the caller asked
     /// for none, so the peer's answer is one OpenSSL would never have seen.
     key_update_answer_unasked: bool,
+    /// The CA names of the server's CertificateRequest, once one came.
+    peer_ca_names: super::ca_hints::PeerCaNames,
     pub settings: Settings,
     /// The ClientHello of a TLS 1.0 or 1.1 method, sent in place of rustls's.
     legacy: Option<legacy::LegacyHello>,
@@ -237,6 +239,7 @@ impl Connection {
             peer_tmp_key: None,
             early_returns_owed: 0,
             key_update_answer_unasked: false,
+            peer_ca_names: Arc::default(),
             settings: Settings::from_context(ctx),
             legacy: None,
         }
@@ -300,6 +303,7 @@ impl Connection {
     /// settings; everything the last connection left behind is dropped.
     pub fn clear(&mut self) {
         self.state = State::Idle;
+        self.peer_ca_names = Arc::default();
         self.shutdown = ShutdownFlags::default();
         self.write = WriteState::default();
         self.peeked = Vec::new();
@@ -348,6 +352,15 @@ impl Connection {
         !matches!(self.state, State::Established(_)) || self.key_update.is_some()
     }
 
+    /// A client's view of the server's CertificateRequest: the CA names it
+    /// listed, `None` when no certificate was asked for.
+    pub fn peer_ca_names(&self) -> Option<Vec<Vec<u8>>> {
+        self.peer_ca_names
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// The handshake or the connection ended in a fatal error.
     pub fn failed(&self) -> bool {
         matches!(self.state, State::Failed(_))
@@ -371,6 +384,7 @@ impl Connection {
         // Each connection resumes only what it was given and keeps what it
         // gets, so it needs a session store of its own.
         let mut own = (*config).clone();
+
         if let Some(alpn) = &self.settings.alpn {
             own.alpn_protocols = alpn.clone();
         }

@@ -51,6 +51,7 @@ impl Connection {
             if let Some(refresh) = &self.trust_refresh {
                 refresh();
             }
+            let _names = crate::core::ca_hints::Scope::enter(self.peer_ca_names.clone());
             let scope = verify::Scope::enter(verify::Request {
                 host: self.settings.verify_host.clone(),
                 verify_mode: self.settings.verify_mode,
