@@ -26,8 +26,8 @@ struct stack_st_X509_NAME *SSL_CTX_get_client_CA_list(const SSL_CTX *ctx);
 void SSL_set_client_CA_list(SSL *s, struct stack_st_X509_NAME *name_list);
 
 /**
- * A server's own list, else its context's. A client would get the names
- * the server sent, which rustls does not hand over: NULL.
+ * A server's own list, else its context's; on a client, the names the
+ * server asked for.
  */
 struct stack_st_X509_NAME *SSL_get_client_CA_list(const SSL *s);
 
@@ -70,8 +70,9 @@ const struct stack_st_X509_NAME *SSL_get0_CA_list(const SSL *s);
 int SSL_add1_to_CA_list(SSL *s, const X509 *x);
 
 /**
- * The names the peer sent: rustls keeps them to itself, so NULL, as
- * OpenSSL answers when none were sent.
+ * The names the peer sent: on a client, the server's CertificateRequest's;
+ * a server never sees any (rustls hands over no certificate_authorities
+ * extension of a ClientHello), NULL as when none were sent.
  */
 const struct stack_st_X509_NAME *SSL_get0_peer_CA_list(const SSL *s);
 
