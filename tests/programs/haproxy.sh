@@ -3,8 +3,9 @@
 # as a TLS client of an HTTPS backend (on the system OpenSSL) that it
 # verifies against a CA file; a backend whose certificate does not verify is
 # refused with 503. curl, on the system OpenSSL, moves 20 MB each way, over
-# HTTP/1.1 and over HTTP/2 (ALPN). The terminator holds two certificates and
-# picks one by SNI in its ClientHello callback, seals session tickets under
+# HTTP/1.1 and over HTTP/2 (ALPN). The terminator holds three certificates
+# and picks one in its ClientHello callback, by SNI and, for localhost's RSA
+# and ECDSA pair, by the signature algorithms offered; it seals tickets under
 # its tls-ticket-keys (which a second connection resumes with) and has DH
 # parameters configured.
 source "$(dirname "$0")/lib.sh"
@@ -17,6 +18,13 @@ peer openssl x509 -req -in "$WORK/alt.csr" -CA "$CERTS/ca.pem" -CAkey "$CERTS/ca
   -set_serial 0x2002 -days 30 -extfile <(echo subjectAltName=DNS:alt.test) \
   -out "$WORK/alt.pem" 2>/dev/null
 cat "$WORK/alt.pem" "$WORK/alt.key" > "$WORK/alt-combined.pem"
+# An ECDSA certificate for localhost, besides the RSA one.
+peer openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost \
+  -keyout "$WORK/ec.key" -out "$WORK/ec.csr" 2>/dev/null
+peer openssl x509 -req -in "$WORK/ec.csr" -CA "$CERTS/ca.pem" -CAkey "$CERTS/ca.key" \
+  -set_serial 0x3003 -days 30 -extfile <(echo subjectAltName=DNS:localhost) \
+  -out "$WORK/ec.pem" 2>/dev/null
+cat "$WORK/ec.pem" "$WORK/ec.key" > "$WORK/ec-combined.pem"
 for _ in 1 2 3; do peer openssl rand -base64 48; done > "$WORK/tickets.key"
 # A backend certificate no CA we trust signed.
 peer openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 30 -subj /CN=localhost \
@@ -43,7 +51,7 @@ defaults
   timeout client 30s
   timeout server 30s
 frontend tls_in
-  bind 127.0.0.1:$front ssl crt $WORK/combined.pem crt $WORK/alt-combined.pem alpn h2,http/1.1 tls-ticket-keys $WORK/tickets.key
+  bind 127.0.0.1:$front ssl crt $WORK/combined.pem crt $WORK/alt-combined.pem crt $WORK/ec-combined.pem alpn h2,http/1.1 tls-ticket-keys $WORK/tickets.key
   default_backend plain
 backend plain
   server s0 127.0.0.1:$plain
@@ -78,6 +86,13 @@ CFG
   peer curl -sS -m 60 --cacert "$CERTS/ca.pem" --resolve "other.test:$front:127.0.0.1" \
     -o /dev/null "https://other.test:$front/data" 2>/dev/null
   expect "[$mode] an unknown name gets the default certificate, which curl refuses (exit 60)" 60 $?
+  for pick in "rsa_pss_rsae_sha256:rsa_pkcs1_sha256 2048" "ecdsa_secp256r1_sha256 256"; do
+    got=$(peer openssl s_client -connect "127.0.0.1:$front" -servername localhost \
+      -sigalgs "${pick% *}" -CAfile "$CERTS/ca.pem" -verify_return_error </dev/null 2>&1 |
+      grep -o 'Server public key is [0-9]* bit')
+    expect "[$mode] a client offering ${pick% *} gets the ${pick#* }-bit key" \
+      "Server public key is ${pick#* } bit" "$got"
+  done
   # s_client exits at EOF on its stdin; the sleep lets the tickets arrive first.
   for round in first second; do
     (sleep 1) | peer openssl s_client -connect "127.0.0.1:$front" -servername localhost \
