@@ -115,6 +115,7 @@ FAMILY_DOCS = {
 FUNCTION_DOCS = {
     "SSL_get_finished": "rustls does not expose the Finished messages' verify_data (so no `tls-unique` channel binding)",
     "SSL_get_peer_finished": "as `SSL_get_finished`",
+    "SSL_sendfile": "sends a file through kernel TLS, which rustls does not drive; callers such as nginx use it only when `BIO_get_ktls_send` says kTLS is on, which it never is here, so they never reach it (`SSL_OP_ENABLE_KTLS` is kept and has no effect)",
 }
 BEGIN = "<!-- tools/gen-unimplemented.py writes from here -->"
 END = "<!-- to here -->"

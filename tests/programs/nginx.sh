@@ -27,6 +27,9 @@ error_log $d/error.log info;
 events { worker_connections 64; }
 http {
   access_log off;
+  # With sendfile nginx asks the BIO whether kernel TLS sends (it never does
+  # here) and otherwise writes through SSL_write; SSL_sendfile stays unused.
+  sendfile on;
   client_body_temp_path $WORK/tmp/body-$mode;
   proxy_temp_path $WORK/tmp/proxy-$mode;
   fastcgi_temp_path $WORK/tmp/fastcgi-$mode;
