@@ -2,6 +2,7 @@
  * SSL_get_client_random and SSL_get_server_random: their sizes, zeros
  * before the hellos, the same two randoms on both ends once they crossed,
  * what the key log reports as the client random, partial copies, in TLS 1.3
+ * (also after a HelloRetryRequest, whose fixed random is not the server's)
  * and TLS 1.2, also when a ClientHello callback stops the server at the
  * ClientHello (where it sees the client random already).
  */
@@ -50,7 +51,7 @@ static int hello_cb(SSL *ssl, int *al, void *arg) {
     return SSL_CLIENT_HELLO_SUCCESS;
 }
 
-static void run(const char *title, int maxv, int with_cb) {
+static void run(const char *title, int maxv, int with_cb, const char *server_groups) {
     printf("== %s\n", title);
     SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
     SSL_CTX *sctx = ct_server_ctx();
@@ -60,6 +61,10 @@ static void run(const char *title, int maxv, int with_cb) {
     SSL_CTX_set_keylog_callback(sctx, keylog_cb);
     if (with_cb)
         SSL_CTX_set_client_hello_cb(sctx, hello_cb, NULL);
+    /* A server that wants a group the client sent no share for answers
+     * with a HelloRetryRequest, whose random is not the server random. */
+    if (server_groups)
+        printf("server groups %d\n", (int)SSL_CTX_set1_groups_list(sctx, server_groups));
     memset(keylog_random, 0, sizeof(keylog_random));
     ct_pair p;
     ct_pair_new(&p, cctx, sctx, 17 * 1024);
@@ -78,6 +83,10 @@ static void run(const char *title, int maxv, int with_cb) {
     printf("same client random on both ends: %d\n", memcmp(ccr, scr, 32) == 0);
     printf("same server random on both ends: %d\n", memcmp(csr, ssr, 32) == 0);
     printf("client and server randoms differ: %d\n", memcmp(ccr, csr, 32) != 0);
+    static const unsigned char hrr[32] = {
+        0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+        0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+    printf("server random is the HelloRetryRequest's: %d\n", memcmp(csr, hrr, 32) == 0);
     char hex[65];
     tohex(ccr, 32, hex);
     printf("key log client random matches: client %d server %d\n",
@@ -99,9 +108,10 @@ static void run(const char *title, int maxv, int with_cb) {
 
 int main(int argc, char **argv) {
     ct_init(argc, argv);
-    run("TLS 1.3", 0, 0);
-    run("TLS 1.2", TLS1_2_VERSION, 0);
-    run("TLS 1.3 with a ClientHello callback", 0, 1);
-    run("TLS 1.2 with a ClientHello callback", TLS1_2_VERSION, 1);
+    run("TLS 1.3", 0, 0, NULL);
+    run("TLS 1.2", TLS1_2_VERSION, 0, NULL);
+    run("TLS 1.3 with a ClientHello callback", 0, 1, NULL);
+    run("TLS 1.2 with a ClientHello callback", TLS1_2_VERSION, 1, NULL);
+    run("TLS 1.3 after a HelloRetryRequest", 0, 0, "P-384");
     return 0;
 }
