@@ -25,6 +25,9 @@ fn run<T>(
 ) -> Result<T, Error> {
     let _current = super::keylog::Current::enter(ssl);
     let before = super::info::enter(ssl);
+    let handshaking_server = ssl.conn.role() == Role::Server
+        && ssl.conn.in_init()
+        && ssl.conn.pending_key_update().is_none();
     let r = ssl
         .start_if_needed()
         .and_then(|()| super::hello::client_hello_step(ssl))
@@ -34,6 +37,9 @@ fn run<T>(
         });
     if let Some(reason) = r.as_ref().err().and_then(|e| e.reason()) {
         err::push(reason, func);
+    }
+    if handshaking_server && !ssl.conn.in_init() {
+        super::session_ctx::server_handshake_done(ssl);
     }
     super::info::leave(ssl, before, if r.is_ok() { 1 } else { -1 });
     r

@@ -117,6 +117,14 @@ impl Session {
         }
     }
 
+    /// A copy under a new ID: what an OpenSSL server hands its new-session
+    /// callback for each TLS 1.3 ticket it sends.
+    pub fn dup_with_new_id(&self) -> Session {
+        let d = self.dup();
+        d.meta().id = random_id();
+        d
+    }
+
     /// What a finished handshake tells about its session. Values the
     /// application set earlier are kept; the ID is made once, if `with_id`.
     pub fn stamp(&self, from: SessionMeta, with_id: bool) {

@@ -1,0 +1,48 @@
+/* The new-session callback on a server: once per TLS 1.3 ticket sent, each
+ * session with an ID of its own; never for TLS 1.2 sessions kept in tickets,
+ * with the cache off, or with no tickets to send. */
+#include "common.h"
+
+static int calls;
+
+static int new_cb(SSL *s, SSL_SESSION *sess) {
+    unsigned int len;
+    SSL_SESSION_get_id(sess, &len);
+    calls++;
+    printf("new_cb server=%d id len %u resumable %d version %#x\n", SSL_is_server(s), len,
+           SSL_SESSION_is_resumable(sess), SSL_SESSION_get_protocol_version(sess));
+    return 0;
+}
+
+static void run(long maxv, long mode, int tickets) {
+    SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
+    SSL_CTX *sctx = ct_server_ctx();
+    SSL_CTX_set_max_proto_version(cctx, maxv);
+    SSL_CTX_sess_set_new_cb(sctx, new_cb);
+    SSL_CTX_set_session_cache_mode(sctx, mode);
+    if (tickets >= 0)
+        SSL_CTX_set_num_tickets(sctx, tickets);
+    ct_pair p;
+    ct_pair_new(&p, cctx, sctx, 17 * 1024);
+    calls = 0;
+    printf("-- max %lx mode %ld tickets %d\n", maxv, mode, tickets);
+    ct_pair_handshake(&p);
+    printf("after handshake: %d\n", calls);
+    char buf[8];
+    SSL_write(p.server, "x", 1);
+    SSL_read(p.client, buf, sizeof buf);
+    printf("after data: %d\n", calls);
+    ct_pair_free(&p);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
+int main(int argc, char **argv) {
+    ct_init(argc, argv);
+    run(0, SSL_SESS_CACHE_SERVER, -1);
+    run(TLS1_2_VERSION, SSL_SESS_CACHE_SERVER, -1);
+    run(0, SSL_SESS_CACHE_OFF, -1);
+    run(0, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL_STORE, 1);
+    run(0, SSL_SESS_CACHE_SERVER, 0);
+    return 0;
+}
