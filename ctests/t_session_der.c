@@ -2,6 +2,8 @@
  * pattern (length, then the buffer), the pointer moved past the encoding,
  * the values carried over, a decoded session resuming, and garbage refused.
  * The encodings themselves differ between libraries and are not printed. */
+#include <openssl/pem.h>
+
 #include "common.h"
 
 static void shutdown_both(ct_pair *p) {
@@ -62,6 +64,20 @@ static void run(const char *title, long maxv) {
     SSL_SESSION *r = d2i_SSL_SESSION(&held, &q, len);
     printf("d2i into a pointer: returned it %d\n", r == held);
     SSL_SESSION_free(held);
+
+    /* The same through PEM, in a memory BIO. */
+    BIO *mem = BIO_new(BIO_s_mem());
+    printf("PEM write %d\n", PEM_write_bio_SSL_SESSION(mem, s));
+    char *text;
+    long tlen = BIO_get_mem_data(mem, &text);
+    printf("PEM armour %d\n", tlen > 60 && strncmp(text, "-----BEGIN SSL SESSION PARAMETERS-----", 38) == 0);
+    SSL_SESSION *fromPem = PEM_read_bio_SSL_SESSION(mem, NULL, NULL, NULL);
+    printf("PEM read %s, resumable %d\n", fromPem ? "session" : "NULL",
+           fromPem ? SSL_SESSION_is_resumable(fromPem) : -1);
+    SSL_SESSION_free(fromPem);
+    printf("PEM read from an empty BIO %s\n", PEM_read_bio_SSL_SESSION(mem, NULL, NULL, NULL) ? "session" : "NULL");
+    ERR_clear_error();
+    BIO_free(mem);
 
     unsigned char junk[64];
     memset(junk, 0x30, sizeof junk);

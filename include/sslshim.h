@@ -706,6 +706,14 @@ int i2d_SSL_SESSION(const SSL_SESSION *s, unsigned char **pp);
  */
 SSL_SESSION *d2i_SSL_SESSION(SSL_SESSION **a, const unsigned char **pp, long length);
 
+int PEM_write_bio_SSL_SESSION(BIO *out, const SSL_SESSION *x);
+
+int PEM_write_SSL_SESSION(FILE *out, const SSL_SESSION *x);
+
+SSL_SESSION *PEM_read_bio_SSL_SESSION(BIO *out, SSL_SESSION **x, pem_password_cb * cb, void *u);
+
+SSL_SESSION *PEM_read_SSL_SESSION(FILE *out, SSL_SESSION **x, pem_password_cb * cb, void *u);
+
 int SSL_get_shutdown(const SSL *s);
 
 void SSL_set_shutdown(SSL *s, int mode);
@@ -1092,14 +1100,6 @@ void SSL_set_psk_use_session_callback(SSL *_s, int (*_cb)(SSL*, const EVP_MD*, c
 int SSL_use_psk_identity_hint(SSL *_s, const char *_identity_hint);
 
 int BIO_ssl_copy_session_id(BIO *_to, BIO *_from);
-
-SSL_SESSION *PEM_read_SSL_SESSION(FILE *_out, SSL_SESSION **_x, int (*_cb)(char*, int, int, void*), void *_u);
-
-SSL_SESSION *PEM_read_bio_SSL_SESSION(BIO *_out, SSL_SESSION **_x, int (*_cb)(char*, int, int, void*), void *_u);
-
-int PEM_write_SSL_SESSION(FILE *_out, const SSL_SESSION *_x);
-
-int PEM_write_bio_SSL_SESSION(BIO *_out, const SSL_SESSION *_x);
 
 struct lhash_st_SSL_SESSION *SSL_CTX_sessions(SSL_CTX *_ctx);
 

@@ -9,6 +9,7 @@ pub mod ex_data;
 pub mod ffi;
 pub mod kx;
 pub mod names;
+pub mod pem;
 pub mod session_data;
 pub mod stack;
 pub mod ticket;

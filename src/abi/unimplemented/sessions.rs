@@ -3,7 +3,7 @@
 use std::ffi::c_void;
 use std::ptr;
 
-use libc::{c_char, c_int, c_uchar, c_uint};
+use libc::{c_int, c_uchar, c_uint};
 use openssl_sys::{stack_st_SSL_CIPHER, BIO};
 
 use super::absent;
@@ -16,42 +16,6 @@ use crate::abi::session::SSL_SESSION;
 #[export_name = "sslshim_BIO_ssl_copy_session_id"]
 pub unsafe extern "C" fn BIO_ssl_copy_session_id(_to: *mut BIO, _from: *mut BIO) -> c_int {
     absent(c"BIO_ssl_copy_session_id", 0)
-}
-
-#[export_name = "sslshim_PEM_read_SSL_SESSION"]
-pub unsafe extern "C" fn PEM_read_SSL_SESSION(
-    _out: *mut libc::FILE,
-    _x: *mut *mut SSL_SESSION,
-    _cb: Option<unsafe extern "C" fn(*mut c_char, c_int, c_int, *mut c_void) -> c_int>,
-    _u: *mut c_void,
-) -> *mut SSL_SESSION {
-    absent(c"PEM_read_SSL_SESSION", ptr::null_mut())
-}
-
-#[export_name = "sslshim_PEM_read_bio_SSL_SESSION"]
-pub unsafe extern "C" fn PEM_read_bio_SSL_SESSION(
-    _out: *mut BIO,
-    _x: *mut *mut SSL_SESSION,
-    _cb: Option<unsafe extern "C" fn(*mut c_char, c_int, c_int, *mut c_void) -> c_int>,
-    _u: *mut c_void,
-) -> *mut SSL_SESSION {
-    absent(c"PEM_read_bio_SSL_SESSION", ptr::null_mut())
-}
-
-#[export_name = "sslshim_PEM_write_SSL_SESSION"]
-pub unsafe extern "C" fn PEM_write_SSL_SESSION(
-    _out: *mut libc::FILE,
-    _x: *const SSL_SESSION,
-) -> c_int {
-    absent(c"PEM_write_SSL_SESSION", 0)
-}
-
-#[export_name = "sslshim_PEM_write_bio_SSL_SESSION"]
-pub unsafe extern "C" fn PEM_write_bio_SSL_SESSION(
-    _out: *mut BIO,
-    _x: *const SSL_SESSION,
-) -> c_int {
-    absent(c"PEM_write_bio_SSL_SESSION", 0)
 }
 
 #[export_name = "sslshim_SSL_CTX_sessions"]
