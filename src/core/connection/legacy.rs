@@ -10,6 +10,7 @@ use std::io;
 use super::{Connection, RwState};
 use crate::core::context::{TLS1_1_VERSION, TLS1_VERSION};
 use crate::core::error::{Error, Reason};
+use crate::core::options;
 use crate::core::transport::Transport;
 
 /// The ClientHello still to send, and what came back so far.
@@ -111,10 +112,18 @@ impl LegacyHello {
 }
 
 impl Connection {
-    /// Starts a client of a TLS 1.0 or 1.1 method, which needs no rustls
-    /// configuration; false for any other method.
+    /// Starts a client that offers TLS 1.1 or 1.0 at most, by its method or
+    /// by its options and bounds, which needs no rustls configuration; false
+    /// for any other.
     pub fn start_legacy_client(&mut self) -> bool {
-        let v = self.settings.fixed_version;
+        let s = &self.settings;
+        let v = match s.fixed_version {
+            0 => options::client_versions(s.options, s.min_version, s.max_version)
+                .first()
+                .copied()
+                .unwrap_or(0),
+            v => v,
+        };
         if v != TLS1_VERSION && v != TLS1_1_VERSION {
             return false;
         }
