@@ -245,6 +245,17 @@ static void first_bytes(SSL_CTX *sctx, const char *name, const unsigned char *by
     SSL_free(s);
 }
 
+/* An empty handshake record before the ClientHello is passed over. */
+static void empty_then_hello(SSL_CTX *cctx, SSL_CTX *sctx) {
+    tpair p;
+    tp_new(&p, cctx, sctx);
+    unsigned char empty_hs[] = {22, 3, 1, 0, 0};
+    BIO_write(p.s_in, empty_hs, sizeof empty_hs);
+    tp_handshake(&p);
+    printf("[empty handshake record, then the handshake] completes\n");
+    tp_free(&p);
+}
+
 static void first_record_cases(SSL_CTX *sctx) {
     static const char *texts[][2] = {
         {"GET", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"},
@@ -262,6 +273,8 @@ static void first_record_cases(SSL_CTX *sctx) {
     first_bytes(sctx, "application data record", app, sizeof app);
     unsigned char alert[] = {21, 3, 1, 0, 2, 2, 40};
     first_bytes(sctx, "fatal alert", alert, sizeof alert);
+    unsigned char empty_hs[] = {22, 3, 1, 0, 0};
+    first_bytes(sctx, "empty handshake record", empty_hs, sizeof empty_hs);
 }
 
 static void run(SSL_CTX *cctx, SSL_CTX *sctx) {
@@ -289,6 +302,7 @@ int main(int argc, char **argv) {
     printf("== TLS 1.3\n");
     run(cctx, sctx);
     first_record_cases(sctx);
+    empty_then_hello(cctx, sctx);
     printf("== TLS 1.2\n");
     SSL_CTX_set_max_proto_version(cctx, TLS1_2_VERSION);
     run(cctx, sctx);

@@ -47,6 +47,9 @@ const APPLICATION_DATA: u8 = 23;
 pub enum Verdict {
     /// Let the record through.
     Pass,
+    /// Drop it unseen: an empty handshake record opening the stream, which
+    /// OpenSSL skips while it waits for the ClientHello.
+    Skip,
     /// Refuse it now, before its body is read.
     Refuse(Reason),
     /// Let its body be read, then refuse it: OpenSSL would read the body and
@@ -107,6 +110,7 @@ pub fn check_header(h: &[u8; 5], e: &Expect) -> Verdict {
         Protection::Clear if e.first_record && e.server && kind != HANDSHAKE => {
             Verdict::Refuse(Reason::UNEXPECTED_MESSAGE)
         }
+        Protection::Clear if e.first_record && e.server && len == 0 => Verdict::Skip,
         _ => Verdict::Pass,
     }
 }
@@ -165,6 +169,7 @@ mod tests {
             check_header(&hdr(21, 0x0301, 2), &FIRST),
             Verdict::Refuse(Reason::UNEXPECTED_MESSAGE)
         );
+        assert_eq!(check_header(&hdr(22, 0x0301, 0), &FIRST), Verdict::Skip);
         let client = Expect {
             server: false,
             ..FIRST

@@ -27,6 +27,8 @@ pub struct RecordBoundary {
     refuse_after_body: Option<Reason>,
     /// A record refused: nothing more passes, and the connection reports it.
     violation: Option<Reason>,
+    /// The header just completed belongs to a record to drop.
+    skipped: bool,
 }
 
 impl RecordBoundary {
@@ -80,6 +82,10 @@ impl RecordBoundary {
             self.expect.first_record = false;
             match verdict {
                 Verdict::Pass => {}
+                Verdict::Skip => {
+                    self.expect.first_record = true;
+                    self.skipped = true;
+                }
                 Verdict::Refuse(r) => return self.refuse(r),
                 Verdict::RefuseAfterBody(r) => {
                     self.refuse_after_body = Some(r);
@@ -146,10 +152,15 @@ impl<R: Read + ?Sized> Read for Bounded<'_, R> {
         if self.boundary.violation.is_some() {
             return Err(io::Error::new(io::ErrorKind::InvalidData, "record refused"));
         }
-        if self.boundary.refuse_after_body.is_none() {
+        while self.boundary.refuse_after_body.is_none() {
+            let whole_header = self.boundary.at_record_start();
             let n = buf.len().min(self.boundary.allowance());
             let got = self.inner.read(&mut buf[..n])?;
             self.boundary.consumed(&buf[..got])?;
+            if std::mem::take(&mut self.boundary.skipped) && whole_header && got == HEADER_LEN {
+                // Read in one piece, so rustls has seen none of it.
+                continue;
+            }
             if self.boundary.refuse_after_body.is_none() {
                 let more = self.body_at_hand(&mut buf[got..], got)?;
                 return Ok(got + more);
