@@ -115,6 +115,12 @@ FAMILY_DOCS = {
 FUNCTION_DOCS = {
     "SSL_get_finished": "rustls does not expose the Finished messages' verify_data (so no `tls-unique` channel binding)",
     "SSL_get_peer_finished": "as `SSL_get_finished`",
+    "SSL_CTX_set_client_cert_engine": "ENGINEs are not supported: certificates and keys come from files or libcrypto objects (stunnel logs the engine as unsupported and goes on)",
+    "SSL_SESSION_get0_ticket": "rustls keeps a client's ticket bytes to itself",
+    "SSL_SESSION_print": "its text holds the master secret and the ticket, which rustls keeps to itself",
+    "SSL_SESSION_print_fp": "as `SSL_SESSION_print`",
+    "SSL_SESSION_print_keylog": "needs the master secret, which rustls keeps to itself (`SSL_CTX_set_keylog_callback` gives the key log lines)",
+    "SSL_CTX_sessions": "no `LHASH` of sessions exists: `SSL_CTX_add_session` keeps a list, and rustls's own store holds the secrets",
     "SSL_sendfile": "sends a file through kernel TLS, which rustls does not drive; callers such as nginx use it only when `BIO_get_ktls_send` says kTLS is on, which it never is here, so they never reach it (`SSL_OP_ENABLE_KTLS` is kept and has no effect)",
 }
 BEGIN = "<!-- tools/gen-unimplemented.py writes from here -->"

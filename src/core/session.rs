@@ -42,7 +42,6 @@ pub struct SessionMeta {
     /// The peer's certificate, DER.
     pub peer: Option<Vec<u8>>,
     pub ticket_appdata: Vec<u8>,
-    pub max_early_data: u32,
     /// Made by a server's handshake: it resumes from rustls's own store,
     /// so it is resumable exactly when it has an ID, as OpenSSL's is.
     pub server: bool,
