@@ -14,6 +14,7 @@ use super::connection::SSL;
 use super::context::SSL_CTX;
 use super::{deref, guard};
 use crate::core::connection::{Role, ShutdownFlags};
+use crate::core::error::Reason;
 
 // Spelled out in the entry points: OpenSSL has no typedef for it, and the
 // generated header must declare them as <openssl/ssl.h> does.
@@ -36,8 +37,11 @@ const TLS_ST_OK: c_int = 1;
 const TLS_ST_CW_CLNT_HELLO: c_int = 12;
 const TLS_ST_SR_CLNT_HELLO: c_int = 20;
 
-/// `SSL3_AL_WARNING` shifted into an alert's callback value.
+/// `SSL3_AL_WARNING` and `SSL3_AL_FATAL` shifted into an alert's value.
 const WARNING_CLOSE_NOTIFY: c_int = 1 << 8;
+const FATAL: c_int = 2 << 8;
+/// `SSL_AD_REASON_OFFSET`: a received alert's reason is this plus its code.
+const ALERT_REASON_OFFSET: u32 = 1000;
 
 /// The callback in force for a connection: its own, else its context's.
 fn callback(ssl: &SSL) -> InfoCb {
@@ -106,14 +110,23 @@ pub(crate) fn enter(ssl: &SSL) -> Before {
 }
 
 /// Called as the call returns `ret` (OpenSSL's convention: 1 done, -1 or 0
-/// not done): alerts that went either way, the handshake's end, the exit.
-pub(crate) fn leave(ssl: &SSL, before: Before, ret: c_int) {
+/// not done) with the reason it failed for, if any: alerts that went either
+/// way (a fatal alert received shows as its reason), the handshake's end,
+/// the exit.
+pub(crate) fn leave(ssl: &SSL, before: Before, ret: c_int, reason: Option<Reason>) {
     let Some(f) = before.cb else {
         return;
     };
     let p: *const SSL = ssl;
+    let fatal = reason
+        .and_then(|r| r.0.checked_sub(ALERT_REASON_OFFSET))
+        .filter(|d| (1..=255).contains(d));
+    if let Some(desc) = fatal {
+        unsafe { f(p, CB_ALERT | CB_READ, FATAL | desc as c_int) };
+    }
     let flags = ssl.conn.shutdown_flags();
-    if flags.received && !before.received_close {
+    // A fatal alert marks the shutdown as received too, with no close_notify.
+    if flags.received && !before.received_close && fatal.is_none() {
         unsafe { f(p, CB_ALERT | CB_READ, WARNING_CLOSE_NOTIFY) };
     }
     if flags.sent && !before.sent_close {

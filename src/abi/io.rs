@@ -41,7 +41,8 @@ fn run<T>(
     if handshaking_server && !ssl.conn.in_init() {
         super::session_ctx::server_handshake_done(ssl);
     }
-    super::info::leave(ssl, before, if r.is_ok() { 1 } else { -1 });
+    let reason = r.as_ref().err().and_then(|e| e.reason());
+    super::info::leave(ssl, before, if r.is_ok() { 1 } else { -1 }, reason);
     r
 }
 
