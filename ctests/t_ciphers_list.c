@@ -72,6 +72,9 @@ static void lists(void) {
     SSL_free(s);
     SSL_CTX_free(ctx);
     ct_print_errors();
+    printf("NULL: %d %d %d\n", SSL_CTX_get_ciphers(NULL) == NULL, SSL_get_ciphers(NULL) == NULL,
+           SSL_get_client_ciphers(NULL) == NULL);
+    ct_print_errors();
 }
 
 static void negotiated(void) {

@@ -28,11 +28,10 @@ fn as_stack(p: *mut openssl_sys::OPENSSL_STACK) -> *mut stack_st_SSL_CIPHER {
 #[export_name = "sslshim_SSL_CTX_get_ciphers"]
 pub unsafe extern "C" fn SSL_CTX_get_ciphers(ctx: *const SSL_CTX) -> *mut stack_st_SSL_CIPHER {
     guard(c"SSL_CTX_get_ciphers", std::ptr::null_mut(), || {
-        let ctx = deref!(
-            c"SSL_CTX_get_ciphers",
-            ctx as *mut SSL_CTX,
-            std::ptr::null_mut()
-        );
+        // OpenSSL answers NULL for NULL, queueing nothing.
+        let Some(ctx) = (unsafe { ctx.as_ref() }) else {
+            return std::ptr::null_mut();
+        };
         let mut c = ctx.lock();
         let list = c.core.suites().stack();
         as_stack(c.cipher_stack.refresh(&list))
@@ -42,7 +41,9 @@ pub unsafe extern "C" fn SSL_CTX_get_ciphers(ctx: *const SSL_CTX) -> *mut stack_
 #[export_name = "sslshim_SSL_get_ciphers"]
 pub unsafe extern "C" fn SSL_get_ciphers(s: *const SSL) -> *mut stack_st_SSL_CIPHER {
     guard(c"SSL_get_ciphers", std::ptr::null_mut(), || {
-        let ssl = deref!(c"SSL_get_ciphers", s as *mut SSL, std::ptr::null_mut());
+        let Some(ssl) = (unsafe { (s as *mut SSL).as_mut() }) else {
+            return std::ptr::null_mut();
+        };
         let list = ssl.conn.settings.suites.stack();
         as_stack(ssl.ciphers.own.refresh(&list))
     })
@@ -51,11 +52,9 @@ pub unsafe extern "C" fn SSL_get_ciphers(s: *const SSL) -> *mut stack_st_SSL_CIP
 #[export_name = "sslshim_SSL_get_client_ciphers"]
 pub unsafe extern "C" fn SSL_get_client_ciphers(s: *const SSL) -> *mut stack_st_SSL_CIPHER {
     guard(c"SSL_get_client_ciphers", std::ptr::null_mut(), || {
-        let ssl = deref!(
-            c"SSL_get_client_ciphers",
-            s as *mut SSL,
-            std::ptr::null_mut()
-        );
+        let Some(ssl) = (unsafe { (s as *mut SSL).as_mut() }) else {
+            return std::ptr::null_mut();
+        };
         if ssl.conn.role() != Role::Server {
             return std::ptr::null_mut();
         }
