@@ -1,6 +1,7 @@
 /* The session cache calls: the callbacks set and read back, sessions added
  * and removed by hand with the remove callback told of each, flushing by
- * time, and the ticket callbacks accepted. */
+ * time and at SSL_CTX_free, the ticket callbacks accepted, matching IDs, and
+ * SSL_copy_session_id. */
 #include "common.h"
 
 static int removes;
@@ -67,10 +68,15 @@ int main(int argc, char **argv) {
     printf("after flushing at 1200: removes %d, remove b %d\n", removes, SSL_CTX_remove_session(ctx, b));
     printf("removes %d\n", removes);
     ct_print_errors();
+    /* Freeing the context tells the remove callback of what it kept. */
+    SSL_CTX_add_session(ctx, a2);
+    SSL_CTX_add_session(ctx, b);
+    int before = removes;
+    SSL_CTX_free(ctx);
+    printf("removes when the context is freed %d\n", removes - before);
     SSL_SESSION_free(a);
     SSL_SESSION_free(a2);
     SSL_SESSION_free(b);
-    SSL_CTX_free(ctx);
 
     /* A connected client's session in its context's cache; another
      * connection takes it over with SSL_copy_session_id. */

@@ -1,6 +1,7 @@
 /* The new-session callback on a server: once per TLS 1.3 ticket sent, each
- * session with an ID of its own; never for TLS 1.2 sessions kept in tickets,
- * with the cache off, or with no tickets to send. */
+ * session with an ID of its own; once for a TLS 1.2 session kept by ID
+ * (SSL_OP_NO_TICKET); never for TLS 1.2 sessions kept in tickets, with the
+ * cache off, or with no tickets to send. */
 #include "common.h"
 
 static int calls;
@@ -14,7 +15,7 @@ static int new_cb(SSL *s, SSL_SESSION *sess) {
     return 0;
 }
 
-static void run(long maxv, long mode, int tickets) {
+static void run(long maxv, long mode, int tickets, int no_ticket) {
     SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
     SSL_CTX *sctx = ct_server_ctx();
     SSL_CTX_set_max_proto_version(cctx, maxv);
@@ -22,10 +23,12 @@ static void run(long maxv, long mode, int tickets) {
     SSL_CTX_set_session_cache_mode(sctx, mode);
     if (tickets >= 0)
         SSL_CTX_set_num_tickets(sctx, tickets);
+    if (no_ticket)
+        SSL_CTX_set_options(sctx, SSL_OP_NO_TICKET);
     ct_pair p;
     ct_pair_new(&p, cctx, sctx, 17 * 1024);
     calls = 0;
-    printf("-- max %lx mode %ld tickets %d\n", maxv, mode, tickets);
+    printf("-- max %lx mode %ld tickets %d no_ticket %d\n", maxv, mode, tickets, no_ticket);
     ct_pair_handshake(&p);
     printf("after handshake: %d\n", calls);
     char buf[8];
@@ -39,10 +42,11 @@ static void run(long maxv, long mode, int tickets) {
 
 int main(int argc, char **argv) {
     ct_init(argc, argv);
-    run(0, SSL_SESS_CACHE_SERVER, -1);
-    run(TLS1_2_VERSION, SSL_SESS_CACHE_SERVER, -1);
-    run(0, SSL_SESS_CACHE_OFF, -1);
-    run(0, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL_STORE, 1);
-    run(0, SSL_SESS_CACHE_SERVER, 0);
+    run(0, SSL_SESS_CACHE_SERVER, -1, 0);
+    run(TLS1_2_VERSION, SSL_SESS_CACHE_SERVER, -1, 0);
+    run(TLS1_2_VERSION, SSL_SESS_CACHE_SERVER, -1, 1);
+    run(0, SSL_SESS_CACHE_OFF, -1, 0);
+    run(0, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL_STORE, 1, 0);
+    run(0, SSL_SESS_CACHE_SERVER, 0, 0);
     return 0;
 }

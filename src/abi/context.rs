@@ -217,6 +217,16 @@ impl SSL_CTX {
 impl Drop for SSL_CTX {
     fn drop(&mut self) {
         let obj = self as *mut SSL_CTX as *mut c_void;
+        // OpenSSL flushes the cache as the context goes, telling the remove
+        // callback, while the context's application data is still there.
+        let cache = std::mem::take(
+            &mut self
+                .inner
+                .get_mut()
+                .unwrap_or_else(|e| e.into_inner())
+                .sessions,
+        );
+        super::session_cache::flush_at_free(obj as *mut SSL_CTX, cache);
         let ad = self.ex_data.get_mut().unwrap_or_else(|e| e.into_inner());
         unsafe { ffi::CRYPTO_free_ex_data(ffi::CRYPTO_EX_INDEX_SSL_CTX, obj, ad) };
     }

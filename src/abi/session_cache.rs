@@ -67,6 +67,12 @@ fn removed(ctx: *mut SSL_CTX, cb: RemoveSessionCb, gone: Vec<Arc<Session>>) {
     }
 }
 
+/// The context is being freed: every kept session goes, each told to the
+/// remove callback.
+pub(crate) fn flush_at_free(ctx: *mut SSL_CTX, cache: SessionCache) {
+    removed(ctx, cache.remove_cb, cache.list);
+}
+
 #[export_name = "sslshim_SSL_CTX_sess_set_get_cb"]
 pub unsafe extern "C" fn SSL_CTX_sess_set_get_cb(
     ctx: *mut SSL_CTX,

@@ -15,6 +15,7 @@ use super::{deref, guard};
 use crate::bridge::err;
 use crate::core::context::TLS1_3_VERSION;
 use crate::core::error::Reason;
+use crate::core::options;
 use crate::core::session::Session;
 
 pub type NewSessionCb = Option<unsafe extern "C" fn(*mut SSL, *mut SSL_SESSION) -> c_int>;
@@ -46,21 +47,31 @@ const SESS_CACHE_SERVER: c_long = 2;
 
 /// A server's handshake just finished: as OpenSSL calls the new-session
 /// callback once for each TLS 1.3 ticket it sends (each with a session of
-/// its own ID), and not at all for a TLS 1.2 session that lives in a
-/// ticket, having no ID.
+/// its own ID), once for a TLS 1.2 session kept by ID (`SSL_OP_NO_TICKET`),
+/// and not at all for a TLS 1.2 session that lives in a ticket, having no ID.
 pub(crate) fn server_handshake_done(ssl: &mut SSL) {
     let (cb, mode, tickets) = {
         let c = ssl.ctx.lock();
         (c.new_session_cb, c.session_cache_mode, c.core.num_tickets())
     };
     let Some(cb) = cb else { return };
-    if mode & SESS_CACHE_SERVER == 0 || ssl.conn.version() != Some(TLS1_3_VERSION) {
+    if mode & SESS_CACHE_SERVER == 0 {
         return;
     }
     let Some(sess) = ssl.conn.session() else {
         return;
     };
     let p: *mut SSL = ssl;
+    if ssl.conn.version() != Some(TLS1_3_VERSION) {
+        // A TLS 1.2 session without tickets is kept by ID: offered once.
+        if ssl.conn.settings.options & options::NO_TICKET != 0 {
+            let s = Arc::into_raw(sess) as *mut SSL_SESSION;
+            if unsafe { cb(p, s) } == 0 {
+                drop(unsafe { Arc::from_raw(s as *const Session) });
+            }
+        }
+        return;
+    }
     for _ in 0..tickets {
         let s = Arc::into_raw(Arc::new(sess.dup_with_new_id())) as *mut SSL_SESSION;
         if unsafe { cb(p, s) } == 0 {
