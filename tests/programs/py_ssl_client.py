@@ -6,6 +6,7 @@ Python on whichever libssl the loader gives it. Prints one line per check.
     python3 py_ssl_client.py put PORT CAFILE FILE     # the server's sha256
     python3 py_ssl_client.py refused PORT [CAFILE [HOST]]
     python3 py_ssl_client.py info PORT CAFILE         # what the ssl module reports
+    python3 py_ssl_client.py serve PORT CERT KEY      # one HTTPS request, then a report
 """
 import hashlib
 import http.client
@@ -79,5 +80,22 @@ def info(port, cafile):
                 print(proto, s.version(), s.cipher()[0], s.getpeercert()["subject"], len(chain))
 
 
+def serve(port, cert, key):
+    # The server's suites are those both libraries have, so that what it
+    # shares with the client can be compared.
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    ctx.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20")
+    with socket.create_server(("127.0.0.1", int(port))) as ls:
+        raw, _ = ls.accept()
+        with ctx.wrap_socket(raw, server_side=True) as s:
+            while not s.recv(4096).endswith(b"\r\n\r\n"):
+                pass
+            s.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n")
+            shared = sorted(c[0] for c in s.shared_ciphers() or [])
+            print(s.version(), s.cipher()[0], len(shared), " ".join(shared))
+
+
 cmd, args = sys.argv[1], sys.argv[2:]
-{"maps": maps, "get": get, "put": put, "refused": refused, "info": info}[cmd](*args)
+{"maps": maps, "get": get, "put": put, "refused": refused, "info": info,
+ "serve": serve}[cmd](*args)

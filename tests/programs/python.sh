@@ -30,6 +30,18 @@ case $want_wronghost in SSLCertVerificationError\ 62\ *) ;; *)
   fail "the system libssl refuses a wrong host with code 62 (got '$want_wronghost')";;
 esac
 
+# serve_once RUN [MODE]: a Python server for one request by the system's curl
+# (TLS 1.2 at most), run as RUN says (peer, or shim MODE); prints its report.
+serve_once() {
+  local p out; p=$(free_port); out=$WORK/serve.$p
+  "$@" timeout 60 "$PY" "$CLIENT" serve "$p" "$CERTS/server.pem" "$CERTS/server.key" >"$out" &
+  local job=$!
+  wait_port "$p" && peer curl -sS --tls-max 1.2 --cacert "$CERTS/ca.pem" "https://localhost:$p/" >/dev/null
+  wait "$job"
+  cat "$out"
+}
+want_serve=$(serve_once peer)
+
 for mode in $MODES; do
   uses_shim "[$mode] import ssl" "$(shim "$mode" "$PY" "$CLIENT" maps)"
   got=$(shim "$mode" "$PY" "$CLIENT" get "$up" "$CERTS/ca.pem")
@@ -58,6 +70,10 @@ for mode in $MODES; do
     fail "[$mode] Python's ssl server did not start"
   fi
   pkill -TERM -P "$job"; kill "$job" 2>/dev/null; wait "$job" 2>/dev/null
+
+  # What a Python server shares with a TLS 1.2 client, as on the system libssl.
+  got=$(serve_once shim "$mode")
+  expect "[$mode] a Python server's version, cipher and shared ciphers as with OpenSSL" "$want_serve" "$got"
   quiet "$mode"
 done
 finish
