@@ -1,7 +1,8 @@
 /*
  * The peer's certificate is one object for the life of the connection, as
  * OpenSSL keeps it: SSL_get1_peer_certificate returns the same X509 each
- * time, and it is the certificate the verify callback saw at depth 0. On a
+ * time, and it is the certificate the verify callback saw at depth 0; the
+ * chain SSL_get_peer_cert_chain returns stays the same stack. On a
  * client, with and without a verify callback, on TLS 1.3 and 1.2; on a
  * server that verified its client.
  */
@@ -24,6 +25,14 @@ static void report(const char *who, SSL *ssl, int with_cb) {
     printf("\n");
     X509_free(a);
     X509_free(b);
+    /* The chain is the SSL's own, kept: one held from an earlier call stays
+     * valid, the same stack with the same certificates. */
+    STACK_OF(X509) *c1 = SSL_get_peer_cert_chain(ssl);
+    int n1 = c1 ? sk_X509_num(c1) : -1;
+    X509 *first1 = n1 > 0 ? sk_X509_value(c1, 0) : NULL;
+    STACK_OF(X509) *c2 = SSL_get_peer_cert_chain(ssl);
+    printf("%s chain %d certificates, same stack twice %d, same first certificate %d\n", who,
+           n1, c1 && c1 == c2, first1 && c2 && sk_X509_num(c2) > 0 && sk_X509_value(c2, 0) == first1);
 }
 
 static void run(int maxv, int with_cb, int client_cert) {

@@ -315,7 +315,12 @@ pub unsafe extern "C" fn SSL_get_peer_cert_chain(s: *const SSL) -> *mut stack_st
         } else {
             certs
         };
-        ssl.peer_chain = CertStack::from_der(certs);
+        // OpenSSL returns the one stack it keeps, and callers may hold it
+        // across calls: replacing it would free the stack handed out before
+        // (and decode every certificate again).
+        if !ssl.peer_chain.as_ref().is_some_and(|c| c.holds(certs)) {
+            ssl.peer_chain = CertStack::from_der(certs);
+        }
         ssl.peer_chain
             .as_ref()
             .map_or(std::ptr::null_mut(), |c| c.as_ptr() as *mut stack_st_X509)

@@ -370,6 +370,18 @@ impl CertStack {
             Cert::share(ffi::OPENSSL_sk_value(self.0, 0) as *mut X509)
         }
     }
+
+    /// Whether the stack holds exactly these certificates, in this order.
+    pub fn holds(&self, certs: &[CertificateDer<'_>]) -> bool {
+        let n = unsafe { ffi::OPENSSL_sk_num(self.0) };
+        n >= 0
+            && n as usize == certs.len()
+            && certs.iter().enumerate().all(|(i, der)| {
+                unsafe { Cert::share(ffi::OPENSSL_sk_value(self.0, i as c_int) as *mut X509) }
+                    .and_then(|c| c.to_der())
+                    .is_some_and(|d| d.as_ref() == der.as_ref())
+            })
+    }
 }
 
 /// The certificates of an application's `STACK_OF(X509)`. With `adopt` the
