@@ -126,6 +126,33 @@ int main(int argc, char **argv) {
     run("callback fails", 3, "server.pem", "server.key", 0, 0);
     run("SSL's own certificate without a callback", 9, "other_leaf.pem", "other_leaf.key", 2, 0);
 
+    printf("== a client's own certificate\n");
+    for (int own = 0; own < 2; own++) {
+        SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
+        SSL_CTX *sctx = ct_server_ctx();
+        SSL_CTX_load_verify_locations(sctx, ct_cert("ca.pem"), NULL);
+        SSL_CTX_set_verify(sctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+        ct_pair p;
+        ct_pair_new(&p, cctx, sctx, 17 * 1024);
+        if (own) {
+            X509 *cx = load_cert("clientonly.pem");
+            EVP_PKEY *ck = load_key("clientonly.key");
+            printf("client use_certificate %d use_PrivateKey %d\n", SSL_use_certificate(p.client, cx),
+                   SSL_use_PrivateKey(p.client, ck));
+            X509_free(cx);
+            EVP_PKEY_free(ck);
+        }
+        int ok = ct_pair_handshake(&p);
+        X509 *peer = ok ? SSL_get1_peer_certificate(p.server) : NULL;
+        printf("own=%d handshake %s, server got a certificate %d\n", own, ok ? "ok" : "failed",
+               peer != NULL);
+        X509_free(peer);
+        ERR_clear_error();
+        ct_pair_free(&p);
+        SSL_CTX_free(cctx);
+        SSL_CTX_free(sctx);
+    }
+
     printf("== mismatched key\n");
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     SSL *s = SSL_new(ctx);

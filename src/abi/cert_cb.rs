@@ -155,6 +155,45 @@ pub(crate) fn server_config(ssl: &SSL) -> Result<Arc<ServerConfig>, Reason> {
     ctx.core.server_config_for_connection(&variant, cert, names)
 }
 
+/// A client's configuration, with the connection's own certificate and key
+/// when it has them (sessions it gets then resume only on connections that
+/// present the same: rustls ties a session to the certificate resolver).
+pub(crate) fn client_config(
+    ssl: &SSL,
+    base: Arc<rustls::ClientConfig>,
+) -> Result<Arc<rustls::ClientConfig>, Reason> {
+    if !ssl.own.is_set() {
+        return Ok(base);
+    }
+    let ctx = ssl.ctx.lock();
+    let cert = ssl.own.cert.as_ref().or(ctx.cert.as_ref()).cloned();
+    let key = ssl
+        .own
+        .key
+        .as_ref()
+        .or(ctx.key.as_ref())
+        .and_then(PKey::to_der);
+    let (Some(cert), Some(key)) = (cert, key) else {
+        return Ok(base);
+    };
+    let issuers = match &ssl.own.chain {
+        Some(c) => c.clone(),
+        None => ctx.issuers(&cert),
+    };
+    drop(ctx);
+    let chain: Vec<_> = std::iter::once(&cert)
+        .chain(issuers.iter())
+        .filter_map(Cert::to_der)
+        .collect();
+    let certified = rustls::sign::CertifiedKey::from_der(chain, key, &base.crypto_provider())
+        .map_err(|_| Reason::NO_PRIVATE_KEY_ASSIGNED)?;
+    let mut own = (*base).clone();
+    own.client_auth_cert_resolver = Arc::new(crate::core::ca_hints::RecordCaNames {
+        inner: Arc::new(rustls::sign::SingleCertAndKey::from(certified)),
+    });
+    Ok(Arc::new(own))
+}
+
 /// Installs a certificate; a key that does not match it is dropped, as
 /// OpenSSL does.
 fn use_cert(ssl: &mut SSL, cert: Cert) {

@@ -80,6 +80,7 @@ impl SSL {
         } else if role == Role::Client {
             let config = self.ctx.lock().client_config(&self.conn.settings.variant());
             config
+                .and_then(|c| super::cert_cb::client_config(self, c))
                 .map_err(Error::Ssl)
                 .and_then(|c| self.conn.start_client(c))
         } else {
