@@ -185,7 +185,7 @@ pub(crate) fn client_config(
         .chain(issuers.iter())
         .filter_map(Cert::to_der)
         .collect();
-    let certified = rustls::sign::CertifiedKey::from_der(chain, key, &base.crypto_provider())
+    let certified = rustls::sign::CertifiedKey::from_der(chain, key, base.crypto_provider())
         .map_err(|_| Reason::NO_PRIVATE_KEY_ASSIGNED)?;
     let mut own = (*base).clone();
     own.client_auth_cert_resolver = Arc::new(crate::core::ca_hints::RecordCaNames {
