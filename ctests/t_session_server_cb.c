@@ -40,6 +40,42 @@ static void run(long maxv, long mode, int tickets, int no_ticket) {
     SSL_CTX_free(sctx);
 }
 
+static int gens;
+
+static int gen_id(SSL *s, unsigned char *id, unsigned int *len) {
+    (void)s;
+    gens++;
+    printf("generator: room for %u\n", *len);
+    memset(id, 0xab, 16);
+    *len = 16;
+    return 1;
+}
+
+/* SSL_CTX_set_generate_session_id: the generator makes each ID the server's
+ * sessions get, and the connection's session ends with the last one. */
+static void generated(long maxv, int no_ticket) {
+    SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
+    SSL_CTX *sctx = ct_server_ctx();
+    SSL_CTX_set_max_proto_version(cctx, maxv);
+    if (no_ticket)
+        SSL_CTX_set_options(sctx, SSL_OP_NO_TICKET);
+    printf("-- generator, max %lx no_ticket %d: set %d\n", maxv, no_ticket,
+           SSL_CTX_set_generate_session_id(sctx, gen_id));
+    SSL_CTX_sess_set_new_cb(sctx, new_cb);
+    ct_pair p;
+    ct_pair_new(&p, cctx, sctx, 17 * 1024);
+    gens = 0;
+    ct_pair_handshake(&p);
+    SSL_SESSION *ss = SSL_get1_session(p.server);
+    unsigned int len;
+    const unsigned char *id = SSL_SESSION_get_id(ss, &len);
+    printf("generator calls %d, server session id len %u first %02x\n", gens, len, len ? id[0] : 0);
+    SSL_SESSION_free(ss);
+    ct_pair_free(&p);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
 int main(int argc, char **argv) {
     ct_init(argc, argv);
     run(0, SSL_SESS_CACHE_SERVER, -1, 0);
@@ -48,5 +84,8 @@ int main(int argc, char **argv) {
     run(0, SSL_SESS_CACHE_OFF, -1, 0);
     run(0, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL_STORE, 1, 0);
     run(0, SSL_SESS_CACHE_SERVER, 0, 0);
+    generated(0, 0);
+    generated(TLS1_2_VERSION, 0);
+    generated(TLS1_2_VERSION, 1);
     return 0;
 }

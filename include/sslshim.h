@@ -668,6 +668,8 @@ int SSL_CTX_set_session_ticket_cb(SSL_CTX *ctx, int (*gen_cb)(SSL*, void*), int 
  */
 int SSL_has_matching_session_id(const SSL *s, const unsigned char *id, unsigned int len);
 
+int SSL_CTX_set_generate_session_id(SSL_CTX *ctx, int (*cb)(SSL*, unsigned char*, unsigned int*));
+
 void SSL_CTX_sess_set_new_cb(SSL_CTX *ctx, int (*cb)(SSL*, SSL_SESSION*));
 
 /**
@@ -1102,8 +1104,6 @@ int SSL_use_psk_identity_hint(SSL *_s, const char *_identity_hint);
 int BIO_ssl_copy_session_id(BIO *_to, BIO *_from);
 
 struct lhash_st_SSL_SESSION *SSL_CTX_sessions(SSL_CTX *_ctx);
-
-int SSL_CTX_set_generate_session_id(SSL_CTX *_ctx, int (*_cb)(SSL*, unsigned char*, unsigned int*));
 
 void SSL_CTX_set_not_resumable_session_callback(SSL_CTX *_ctx, int (*_cb)(SSL*, int));
 

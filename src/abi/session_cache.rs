@@ -33,6 +33,8 @@ pub type TicketDecCb = Option<
     ) -> c_int,
 >;
 
+pub type GenIdCb = Option<unsafe extern "C" fn(*mut SSL, *mut c_uchar, *mut libc::c_uint) -> c_int>;
+
 /// What an `SSL_CTX` keeps for these calls.
 pub struct SessionCache {
     pub get_cb: GetSessionCb,
@@ -40,6 +42,8 @@ pub struct SessionCache {
     pub ticket_gen: TicketGenCb,
     pub ticket_dec: TicketDecCb,
     pub ticket_arg: *mut c_void,
+    /// `SSL_CTX_set_generate_session_id`.
+    pub gen_id: GenIdCb,
     /// Sessions added with `SSL_CTX_add_session`, each holding a reference.
     pub list: Vec<Arc<Session>>,
 }
@@ -52,6 +56,7 @@ impl Default for SessionCache {
             ticket_gen: None,
             ticket_dec: None,
             ticket_arg: std::ptr::null_mut(),
+            gen_id: None,
             list: Vec::new(),
         }
     }
@@ -250,5 +255,34 @@ pub unsafe extern "C" fn SSL_has_matching_session_id(
         let c = ssl.ctx.lock();
         let found = c.sessions.list.iter().any(|x| x.meta().id == id);
         c_int::from(found)
+    })
+}
+
+/// An ID from the application's generator: it is given room for 32 bytes
+/// and may shorten it. `None` when it fails or gives a length outside 1 to
+/// 32, where OpenSSL fails the handshake; here the handshake is already
+/// over, so the session keeps the ID sslshim made.
+pub(crate) fn generated_id(
+    gen: unsafe extern "C" fn(*mut SSL, *mut c_uchar, *mut libc::c_uint) -> c_int,
+    ssl: *mut SSL,
+) -> Option<Vec<u8>> {
+    let mut buf = [0u8; crate::core::session::MAX_ID_LENGTH];
+    let mut len = buf.len() as libc::c_uint;
+    if unsafe { gen(ssl, buf.as_mut_ptr(), &mut len) } == 0 {
+        return None;
+    }
+    let len = len as usize;
+    (1..=buf.len()).contains(&len).then(|| buf[..len].to_vec())
+}
+
+#[export_name = "sslshim_SSL_CTX_set_generate_session_id"]
+pub unsafe extern "C" fn SSL_CTX_set_generate_session_id(
+    ctx: *mut SSL_CTX,
+    cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_uchar, *mut libc::c_uint) -> c_int>,
+) -> c_int {
+    guard(c"SSL_CTX_set_generate_session_id", 0, || {
+        let ctx = deref!(c"SSL_CTX_set_generate_session_id", ctx, 0);
+        ctx.lock().sessions.gen_id = cb;
+        1
     })
 }

@@ -45,37 +45,50 @@ pub(crate) fn new_session(ctx: &SSL_CTX, sess: Arc<Session>) {
 /// `SSL_SESS_CACHE_SERVER`.
 const SESS_CACHE_SERVER: c_long = 2;
 
-/// A server's handshake just finished: as OpenSSL calls the new-session
-/// callback once for each TLS 1.3 ticket it sends (each with a session of
-/// its own ID), once for a TLS 1.2 session kept by ID (`SSL_OP_NO_TICKET`),
-/// and not at all for a TLS 1.2 session that lives in a ticket, having no ID.
+/// A server's handshake just finished. OpenSSL makes a session for each
+/// TLS 1.3 ticket it sends, and one for a TLS 1.2 session kept by ID
+/// (`SSL_OP_NO_TICKET`); a TLS 1.2 session that lives in a ticket has no ID.
+/// Each new ID comes from the application's generator when it set one, and
+/// each session goes to the new-session callback in `SSL_SESS_CACHE_SERVER`
+/// mode. The connection's own session ends with the last one's ID.
 pub(crate) fn server_handshake_done(ssl: &mut SSL) {
-    let (cb, mode, tickets) = {
+    let (cb, mode, tickets, gen) = {
         let c = ssl.ctx.lock();
-        (c.new_session_cb, c.session_cache_mode, c.core.num_tickets())
+        (
+            c.new_session_cb,
+            c.session_cache_mode,
+            c.core.num_tickets(),
+            c.sessions.gen_id,
+        )
     };
-    let Some(cb) = cb else { return };
-    if mode & SESS_CACHE_SERVER == 0 {
-        return;
-    }
     let Some(sess) = ssl.conn.session() else {
         return;
     };
+    let tls13 = ssl.conn.version() == Some(TLS1_3_VERSION);
+    let count = match (tls13, ssl.conn.settings.options & options::NO_TICKET != 0) {
+        (true, _) => tickets,
+        (false, true) => 1,
+        (false, false) => 0,
+    };
     let p: *mut SSL = ssl;
-    if ssl.conn.version() != Some(TLS1_3_VERSION) {
-        // A TLS 1.2 session without tickets is kept by ID: offered once.
-        if ssl.conn.settings.options & options::NO_TICKET != 0 {
-            let s = Arc::into_raw(sess) as *mut SSL_SESSION;
-            if unsafe { cb(p, s) } == 0 {
-                drop(unsafe { Arc::from_raw(s as *const Session) });
-            }
+    for _ in 0..count {
+        let s = if tls13 {
+            Arc::new(sess.dup_with_new_id())
+        } else {
+            sess.clone()
+        };
+        if let Some(id) = gen.and_then(|g| super::session_cache::generated_id(g, p)) {
+            s.meta().id = id;
         }
-        return;
-    }
-    for _ in 0..tickets {
-        let s = Arc::into_raw(Arc::new(sess.dup_with_new_id())) as *mut SSL_SESSION;
-        if unsafe { cb(p, s) } == 0 {
-            drop(unsafe { Arc::from_raw(s as *const Session) });
+        if tls13 {
+            sess.meta().id = s.meta().id.clone();
+        }
+        let Some(cb) = cb.filter(|_| mode & SESS_CACHE_SERVER != 0) else {
+            continue;
+        };
+        let raw = Arc::into_raw(s) as *mut SSL_SESSION;
+        if unsafe { cb(p, raw) } == 0 {
+            drop(unsafe { Arc::from_raw(raw as *const Session) });
         }
     }
 }

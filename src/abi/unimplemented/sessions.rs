@@ -23,14 +23,6 @@ pub unsafe extern "C" fn SSL_CTX_sessions(_ctx: *mut SSL_CTX) -> *mut lhash_st_S
     absent(c"SSL_CTX_sessions", ptr::null_mut())
 }
 
-#[export_name = "sslshim_SSL_CTX_set_generate_session_id"]
-pub unsafe extern "C" fn SSL_CTX_set_generate_session_id(
-    _ctx: *mut SSL_CTX,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_uchar, *mut c_uint) -> c_int>,
-) -> c_int {
-    absent(c"SSL_CTX_set_generate_session_id", 0)
-}
-
 #[export_name = "sslshim_SSL_CTX_set_not_resumable_session_callback"]
 pub unsafe extern "C" fn SSL_CTX_set_not_resumable_session_callback(
     _ctx: *mut SSL_CTX,
