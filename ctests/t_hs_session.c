@@ -20,8 +20,11 @@ static SSL_SESSION *connect_once(const char *title, SSL_CTX *cctx, SSL_CTX *sctx
     ct_pair p;
     ct_pair_new(&p, cctx, sctx, 17 * 1024);
     printf("get1_session before %s\n", SSL_get1_session(p.client) ? "set" : "NULL");
-    if (offer)
+    if (offer) {
         printf("set_session %d\n", SSL_set_session(p.client, offer));
+        printf("get_session before the handshake is the offer %d\n",
+               SSL_get_session(p.client) == offer);
+    }
     SSL_SESSION *got = NULL;
     if (ct_pair_handshake(&p)) {
         printf("reused client %d server %d\n", SSL_session_reused(p.client),
@@ -62,6 +65,22 @@ static void run(const char *title, int maxv) {
     SSL_CTX_free(cctx);
     SSL_CTX_free(sctx);
     SSL_CTX_free(other);
+}
+
+/* A TLS 1.3 resumption after which the server sends no ticket: the
+ * session the client is left with can still be offered (how many times
+ * differs: docs/compat.md). */
+static void resume_without_new_ticket(void) {
+    printf("== TLS 1.3 resumption without a new ticket\n");
+    SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
+    SSL_CTX *sctx = ct_server_ctx();
+    SSL_SESSION *s1 = connect_once("first", cctx, sctx, NULL);
+    SSL_CTX_set_num_tickets(sctx, 0);
+    SSL_SESSION *s2 = connect_once("resume, no ticket", cctx, sctx, s1);
+    SSL_SESSION_free(s1);
+    SSL_SESSION_free(s2);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
 }
 
 /* SSL_clear keeps the session: the next handshake on the same SSL resumes. */
@@ -150,6 +169,7 @@ int main(int argc, char **argv) {
     clear_and_again(TLS1_2_VERSION);
     run("TLS 1.3", 0);
     run("TLS 1.2", TLS1_2_VERSION);
+    resume_without_new_ticket();
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     SSL *s = SSL_new(ctx);
     printf("set_session NULL %d\n", SSL_set_session(s, NULL));

@@ -485,9 +485,20 @@ impl Connection {
         self.offered_session = s;
     }
 
-    /// `SSL_get1_session`: none before the handshake started.
+    /// `SSL_get1_session`. Before the handshake starts, what
+    /// `SSL_set_session` gave (OpenSSL keeps it as the connection's
+    /// session); after a resumption that brought no new ticket, the session
+    /// resumed, which can resume again, as OpenSSL's does.
     pub fn session(&self) -> Option<Arc<Session>> {
-        self.tls().map(|_| self.session.clone())
+        if self.tls().is_none() {
+            return self.offered_session.clone();
+        }
+        match &self.offered_session {
+            Some(offered) if self.session_reused() && !self.session.resumable() => {
+                Some(offered.clone())
+            }
+            _ => Some(self.session.clone()),
+        }
     }
 
     /// `SSL_session_reused`.
