@@ -61,11 +61,29 @@ pub enum Sink {
     File(*mut FILE),
 }
 
+impl Sink {
+    /// A NULL stream, refused before libcrypto's file BIO reads through it
+    /// (which would crash).
+    fn is_null(&self, func: &'static std::ffi::CStr) -> bool {
+        let null = match self {
+            Sink::Bio(b) => b.is_null(),
+            Sink::File(f) => f.is_null(),
+        };
+        if null {
+            super::err::push(crate::core::error::Reason::PASSED_NULL_PARAMETER, func);
+        }
+        null
+    }
+}
+
 /// # Safety
 /// `x` is what `i2d` encodes; the sink is live.
 pub unsafe fn write_session(to: Sink, x: *const c_void, i2d: I2d) -> c_int {
     let (enc, k, u) = (std::ptr::null(), std::ptr::null(), std::ptr::null_mut());
     let name = SESSION.as_ptr();
+    if to.is_null(c"PEM_write_SSL_SESSION") {
+        return 0;
+    }
     match to {
         Sink::Bio(b) => unsafe { PEM_ASN1_write_bio(i2d, name, b, x, enc, k, 0, None, u) },
         Sink::File(f) => unsafe { PEM_ASN1_write(i2d, name, f, x, enc, k, 0, None, u) },
@@ -81,6 +99,9 @@ pub unsafe fn read_session(
     u: *mut c_void,
     d2i: D2i,
 ) -> *mut c_void {
+    if from.is_null(c"PEM_read_SSL_SESSION") {
+        return std::ptr::null_mut();
+    }
     match from {
         Sink::Bio(b) => unsafe { PEM_ASN1_read_bio(d2i, SESSION.as_ptr(), b, x, cb, u) },
         Sink::File(f) => unsafe { PEM_ASN1_read(d2i, SESSION.as_ptr(), f, x, cb, u) },
