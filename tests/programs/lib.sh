@@ -60,6 +60,8 @@ uses_shim() { expect "$1 runs on sslshim" "$SHIM" "$2"; }
 # quiet MODE: our library logged no unimplemented function or ctrl command.
 quiet() {
   local lines
+  # shim's tee (a process substitution) may still be writing the last lines.
+  sleep 0.3
   lines=$(grep -h 'sslshim: .*not implemented' "$WORK/$1.stderr" 2>/dev/null | sort -u)
   expect "[$1] nothing unimplemented was called${lines:+: $(echo "$lines" | tr '\n' ';')}" "" "$lines"
 }
