@@ -12,6 +12,7 @@ import sys
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    data_file = None  # what GET answers with
 
     def _receive(self):
         h = hashlib.sha256()
@@ -31,8 +32,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     break
                 h.update(chunk)
                 left -= len(chunk)
-        if self.headers.get("Expect", "").lower() == "100-continue":
-            pass
         body = h.hexdigest().encode() + b"\n"
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
@@ -43,7 +42,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_POST = _receive
 
     def do_GET(self):
-        with open(sys.argv[4], "rb") as f:
+        with open(self.data_file, "rb") as f:
             data = f.read()
         self.send_response(200)
         self.send_header("Content-Length", str(len(data)))
@@ -54,8 +53,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(sys.argv[2], sys.argv[3])
-srv = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
-srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-srv.serve_forever()
+if __name__ == "__main__":
+    Handler.data_file = sys.argv[4]
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    srv.serve_forever()
