@@ -158,6 +158,17 @@ const char *ct_cert(const char *name) {
     return p;
 }
 
+X509 *ct_load_cert(const char *name) {
+    FILE *f = fopen(ct_cert(name), "r");
+    if (!f)
+        ct_fatal("open %s", name);
+    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    if (!x)
+        ct_fatal("read %s", name);
+    return x;
+}
+
 const char *ct_tmpfile(const char *name) {
     char *p;
     if (ntmpfiles == MAX_TMPFILES)

@@ -49,6 +49,8 @@ void ct_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretur
 
 /* Path of a file in the cert directory; the string lives until exit. */
 const char *ct_cert(const char *name);
+/* The PEM certificate of that name in the cert directory; fatal if absent. */
+X509 *ct_load_cert(const char *name);
 /* Path of a file in this process's scratch directory, removed at exit. */
 const char *ct_tmpfile(const char *name);
 

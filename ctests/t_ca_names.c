@@ -28,16 +28,6 @@ static void print_owned(const char *who, STACK_OF(X509_NAME) *l) {
     sk_X509_NAME_pop_free(l, X509_NAME_free);
 }
 
-static X509 *load(const char *name) {
-    FILE *f = fopen(ct_cert(name), "r");
-    X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
-    if (f)
-        fclose(f);
-    if (!x)
-        ct_fatal("read %s", name);
-    return x;
-}
-
 static const char *concat(const char *tag, const char *const *names) {
     const char *path = ct_tmpfile(tag);
     FILE *out = fopen(path, "w");
@@ -191,7 +181,7 @@ int main(int argc, char **argv) {
     print_names("new context", cl);
     SSL *s = SSL_new(ctx);
     printf("ssl shares the context's %d\n", SSL_get_client_CA_list(s) == cl);
-    X509 *x = load("other_ca.pem");
+    X509 *x = ct_load_cert("other_ca.pem");
     printf("CTX_add_client_CA %d\n", SSL_CTX_add_client_CA(ctx, x));
     printf("CTX_add_client_CA again %d\n", SSL_CTX_add_client_CA(ctx, x));
     printf("CTX_add_client_CA NULL %d\n", SSL_CTX_add_client_CA(ctx, NULL));

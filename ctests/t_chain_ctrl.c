@@ -7,22 +7,11 @@
  */
 #include "common.h"
 
-static X509 *load(const char *name) {
-    FILE *f = fopen(ct_cert(name), "r");
-    if (!f)
-        ct_fatal("open %s", name);
-    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
-    fclose(f);
-    if (!x)
-        ct_fatal("read %s", name);
-    return x;
-}
-
 static void run(const char *name, int how) {
     printf("== %s\n", name);
     SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
     SSL_CTX *sctx = SSL_CTX_new(TLS_server_method());
-    X509 *leaf = load("inter_leaf.pem");
+    X509 *leaf = ct_load_cert("inter_leaf.pem");
     printf("use_certificate %d\n", SSL_CTX_use_certificate(sctx, leaf));
     X509_free(leaf);
     printf("use_PrivateKey_file %d\n",
@@ -31,7 +20,7 @@ static void run(const char *name, int how) {
     long r = SSL_CTX_get0_chain_certs(sctx, &got);
     printf("get0_chain_certs before %ld %s\n", r, got ? "stack" : "NULL");
     STACK_OF(X509) *chain = sk_X509_new_null();
-    sk_X509_push(chain, load("inter.pem"));
+    sk_X509_push(chain, ct_load_cert("inter.pem"));
     switch (how) {
     case 0:
         sk_X509_pop_free(chain, X509_free);

@@ -5,15 +5,6 @@
  */
 #include "common.h"
 
-static X509 *read_cert(const char *name) {
-    FILE *f = fopen(ct_cert(name), "r");
-    if (!f)
-        ct_fatal("open %s", name);
-    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
-    fclose(f);
-    return x;
-}
-
 static void handshake(const char *title, SSL_CTX *sctx) {
     SSL_CTX *cctx = ct_client_ctx(SSL_VERIFY_PEER);
     ct_pair p;
@@ -39,7 +30,7 @@ int main(int argc, char **argv) {
     SSL_CTX *sctx = ct_server_ctx();
     handshake("no chain", sctx);
 
-    X509 *ca = read_cert("ca.pem");
+    X509 *ca = ct_load_cert("ca.pem");
     STACK_OF(X509) *sk = sk_X509_new_null();
     sk_X509_push(sk, ca);
     printf("set1_chain %ld\n", SSL_CTX_set1_chain(sctx, sk));
@@ -51,11 +42,11 @@ int main(int argc, char **argv) {
     sk_X509_free(sk);
     handshake("set1_chain empty", sctx);
 
-    printf("add_extra_chain_cert %ld\n", SSL_CTX_add_extra_chain_cert(sctx, read_cert("ca.pem")));
+    printf("add_extra_chain_cert %ld\n", SSL_CTX_add_extra_chain_cert(sctx, ct_load_cert("ca.pem")));
     handshake("extra chain only", sctx);
 
     sk = sk_X509_new_null();
-    sk_X509_push(sk, read_cert("server.pem"));
+    sk_X509_push(sk, ct_load_cert("server.pem"));
     printf("set0_chain %ld\n", SSL_CTX_set0_chain(sctx, sk)); /* the stack is the context's now */
     handshake("set0_chain over extra", sctx);
 

@@ -183,11 +183,7 @@ static const char *make_ca_dir(void) {
     static char dir[512];
     snprintf(dir, sizeof dir, "%s", ct_tmpfile("verify_server_cadir"));
     mkdir(dir, 0700);
-    FILE *f = fopen(ct_cert("ca.pem"), "r");
-    X509 *ca = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
-    if (!ca)
-        ct_fatal("cannot read ca.pem");
-    fclose(f);
+    X509 *ca = ct_load_cert("ca.pem");
     char path[600];
     snprintf(path, sizeof path, "%s/%08lx.0", dir, X509_subject_name_hash(ca));
     copy_file(ct_cert("ca.pem"), path);

@@ -9,17 +9,6 @@
 
 #include <openssl/pem.h>
 
-static X509 *load_pem(const char *name) {
-    FILE *f = fopen(ct_cert(name), "r");
-    if (!f)
-        ct_fatal("open %s", name);
-    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
-    fclose(f);
-    if (!x)
-        ct_fatal("parse %s", name);
-    return x;
-}
-
 static void handshake(const char *label, SSL_CTX *cctx, const char *leaf) {
     printf("== %s (%s)\n", label, leaf);
     char cert[64], key[64];
@@ -45,14 +34,14 @@ int main(int argc, char **argv) {
 
     X509_STORE *st = SSL_CTX_get_cert_store(cctx);
     printf("get_cert_store %s\n", st ? "yes" : "no");
-    X509 *ca = load_pem("ca.pem");
+    X509 *ca = ct_load_cert("ca.pem");
     printf("X509_STORE_add_cert %d\n", X509_STORE_add_cert(st, ca));
     handshake("CA added to the context's store", cctx, "server");
     handshake("CA added, leaf from another CA", cctx, "other_leaf");
     handshake("CA added, leaf under an intermediate", cctx, "inter_leaf");
 
     X509_STORE *mine = X509_STORE_new();
-    X509 *other = load_pem("other_ca.pem");
+    X509 *other = ct_load_cert("other_ca.pem");
     X509_STORE_add_cert(mine, other);
     SSL_CTX_set_cert_store(cctx, mine);
     printf("set_cert_store took it %d\n", SSL_CTX_get_cert_store(cctx) == mine);
@@ -60,7 +49,7 @@ int main(int argc, char **argv) {
     handshake("replaced store", cctx, "server");
 
     X509_STORE *partial = X509_STORE_new();
-    X509 *inter = load_pem("inter.pem");
+    X509 *inter = ct_load_cert("inter.pem");
     X509_STORE_add_cert(partial, inter);
     SSL_CTX_set_cert_store(cctx, partial);
     handshake("intermediate only", cctx, "inter_leaf");
