@@ -39,6 +39,7 @@ impl Reason {
     pub const WRONG_VERSION_NUMBER: Reason = Reason(267);
     pub const BAD_VALUE: Reason = Reason(384);
     pub const CALLBACK_FAILED: Reason = Reason(234);
+    pub const TOO_MANY_KEY_UPDATES: Reason = Reason(132);
     /// `ERR_R_PASSED_NULL_PARAMETER`: a common reason, flagged fatal and common as OpenSSL does.
     pub const PASSED_NULL_PARAMETER: Reason = Reason(258 | (0x3 << 18));
     /// `ERR_R_PASSED_INVALID_ARGUMENT`.
@@ -134,7 +135,7 @@ impl From<Reason> for Error {
 
 /// Maps a rustls failure to the reason OpenSSL gives for the same event.
 pub fn reason_for_tls_error(e: &rustls::Error) -> Reason {
-    use rustls::{Error as E, PeerIncompatible as PI};
+    use rustls::{Error as E, PeerIncompatible as PI, PeerMisbehaved as PM};
     match e {
         E::InvalidCertificate(_) => Reason::CERTIFICATE_VERIFY_FAILED,
         E::NoCertificatesPresented => Reason::PEER_DID_NOT_RETURN_A_CERTIFICATE,
@@ -155,6 +156,10 @@ pub fn reason_for_tls_error(e: &rustls::Error) -> Reason {
         E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => {
             Reason::UNEXPECTED_MESSAGE
         }
+        // rustls ends a connection whose peer sends a 33rd KeyUpdate with no
+        // application data in between (BoringSSL's limit); OpenSSL 3.0 has
+        // none, but names the refusal so in its reason table.
+        E::PeerMisbehaved(PM::TooManyKeyUpdateRequests) => Reason::TOO_MANY_KEY_UPDATES,
         E::InvalidMessage(_) => Reason::RECORD_LAYER_FAILURE,
         _ => Reason::RECORD_LAYER_FAILURE,
     }
@@ -178,5 +183,12 @@ mod tests {
             Some("tlsv1 alert unknown ca")
         );
         assert_eq!(Reason(999_999).text(), None);
+    }
+
+    #[test]
+    fn too_many_key_updates_named_as_openssl_names_it() {
+        let e = rustls::Error::PeerMisbehaved(rustls::PeerMisbehaved::TooManyKeyUpdateRequests);
+        let r = reason_for_tls_error(&e);
+        assert_eq!(r.text(), Some("too many key updates"));
     }
 }
