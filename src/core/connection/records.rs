@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 use super::{Connection, RwState, State};
 use crate::core::error::{reason_for_tls_error, Error, Reason};
 use crate::core::record_check::Protection;
-use crate::core::record_reader::Bounded;
+use crate::core::record_reader::{Bounded, RecordBoundary};
 use crate::core::transport::Transport;
 use crate::core::verify;
 
@@ -25,11 +25,7 @@ impl Connection {
         let read = if self.settings.reads_ahead() {
             conn.read_tls(&mut ReadHalf(io))
         } else {
-            conn.read_tls(&mut Bounded {
-                ready: io.readable().unwrap_or(0),
-                inner: &mut ReadHalf(io),
-                boundary: &mut self.boundary,
-            })
+            read_record(conn, io, &mut self.boundary)
         };
         let n = match read {
             Ok(n) => n,
@@ -101,6 +97,36 @@ impl Connection {
         let reason = self.boundary.take_violation()?;
         self.fail();
         Some(Error::Ssl(reason))
+    }
+}
+
+/// Reads one record for rustls, or what the BIO has of it. rustls takes
+/// at most 4 KiB per `read_tls`; while the BIO holds more of the record,
+/// the rest is read before rustls processes it, since every pass over
+/// an incomplete record moves what rustls holds of it onto itself.
+fn read_record(
+    conn: &mut rustls::Connection,
+    io: &mut dyn Transport,
+    boundary: &mut RecordBoundary,
+) -> io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let ready = io.readable().unwrap_or(0);
+        if total > 0 && (ready == 0 || boundary.at_record_start()) {
+            return Ok(total);
+        }
+        match conn.read_tls(&mut Bounded {
+            ready,
+            inner: &mut ReadHalf(io),
+            boundary,
+        }) {
+            Ok(0) if total > 0 => return Ok(total),
+            Ok(n) if n > 0 => total += n,
+            // The bytes read already are processed first; the failure
+            // comes back at the next read.
+            Err(_) if total > 0 => return Ok(total),
+            r => return r,
+        }
     }
 }
 
