@@ -30,9 +30,10 @@ ours() { env -u LD_PRELOAD LD_LIBRARY_PATH="$ROOT/target/release" "$@"; }
 top() { # data rows sort-keys
   perf report -i "$1" --stdio --no-children --sort "$3" 2>/dev/null |
     awk '/^ *[0-9.]+%/ {
-      pct = $1; dso = $2; sub(/^ *[0-9.]+% +[^ ]+ +/, ""); sub(/^\[.\] /, "")
-      sub(/( +-)* *$/, ""); printf "%7s  %-16s %s\n", pct, dso, $0 }' |
-    sort -rn | head -n "$2" | sed 's/^/  /'
+      sym = ""
+      for (i = 3; i <= NF; i++) if ($i != "[.]" && $i != "[k]" && $i != "-") sym = sym " " $i
+      printf "%7s  %-16s%s\n", $1, $2, sym }' |
+    sort -rn | awk -v n="$2" 'NR <= n { print "  " $0 }'
 }
 
 for fig in "$@"; do
