@@ -18,7 +18,7 @@ use std::ptr::null_mut;
 
 use openssl_sys as ossl;
 use ssl::abi::connection::{
-    SSL_free, SSL_new, SSL_set_accept_state, SSL_set_bio, SSL_set_connect_state,
+    SSL_free, SSL_get_rbio, SSL_new, SSL_set_accept_state, SSL_set_bio, SSL_set_connect_state,
 };
 use ssl::abi::ctrl::SSL_ctrl;
 use ssl::abi::io::{
@@ -47,6 +47,32 @@ extern "C" {
         w2: usize,
     ) -> c_int;
     fn ERR_peek_error() -> std::ffi::c_ulong;
+    fn BIO_number_read(bio: *mut ossl::BIO) -> u64;
+}
+
+/// Everything that moved: application bytes, and the bytes each side took
+/// from its BIO. A record crossing a tiny pair moves for hundreds of rounds
+/// before a byte of it is application data.
+unsafe fn progress(sides: &[Side; 2]) -> u64 {
+    sides
+        .iter()
+        .map(|s| s.sent + s.received + BIO_number_read(SSL_get_rbio(s.ssl).cast()))
+        .sum()
+}
+
+/// `SEQ_TRACE=1` prints every call and its outcome on stderr, to replay an
+/// input and see what it did.
+fn tracing() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("SEQ_TRACE").is_some())
+}
+
+macro_rules! trace {
+    ($($arg:tt)*) => {
+        if tracing() {
+            eprintln!($($arg)*);
+        }
+    };
 }
 
 /// Byte `i` of the stream side `s` writes: a mix of the offset, so that a
@@ -210,6 +236,7 @@ unsafe fn finish_handshake(sides: &mut [Side; 2]) {
 }
 
 unsafe fn step(sides: &mut [Side; 2], who: usize, op: u8, arg: u16) {
+    trace!("side {who}: op {} arg {arg}", op % 13);
     let me = &mut sides[who];
     match op % 13 {
         0..=2 => write(me, who, length(arg), op & 0x40 != 0),
@@ -227,6 +254,7 @@ unsafe fn step(sides: &mut [Side; 2], who: usize, op: u8, arg: u16) {
         6 => {
             if !me.shut {
                 let r = SSL_shutdown(me.ssl);
+                trace!("  SSL_shutdown: {r}");
                 assert!((-1..=1).contains(&r), "SSL_shutdown returned {r}");
                 // Refused while in init (a KeyUpdate not yet sent), as in
                 // OpenSSL: nothing was shut, and the queue holds why.
@@ -258,6 +286,7 @@ unsafe fn step(sides: &mut [Side; 2], who: usize, op: u8, arg: u16) {
         }
         10 => {
             let r = SSL_key_update(me.ssl, c_int::from(arg & 1));
+            trace!("  SSL_key_update({}): {r}", arg & 1);
             assert!(r == 0 || r == 1);
             ossl::ERR_clear_error();
             if r == 1 {
@@ -333,6 +362,11 @@ unsafe fn write(me: &mut Side, who: usize, len: usize, ex: bool) {
         (r, r.max(0) as usize)
     };
     let e = checked_error(me.ssl, r, "SSL_write");
+    trace!(
+        "  SSL_write{} of {n}: {r}, error {e}, queue {:x}",
+        if pending.ex { "_ex" } else { "" },
+        ERR_peek_error()
+    );
     // What the queue held was for this call only.
     ossl::ERR_clear_error();
     if e == SSL_ERROR_NONE {
@@ -376,6 +410,10 @@ unsafe fn read(me: &mut Side, peer: &Side, peer_who: usize, len: usize, peek: bo
         (r, r.max(0) as usize)
     };
     let e = checked_error(me.ssl, r, "SSL_read");
+    trace!(
+        "  read of {len} (peek {peek}): {r}, got {got}, error {e}, queue {:x}",
+        ERR_peek_error()
+    );
     assert!(got <= len, "read {got} into {len}");
     for (k, &b) in buf[..got].iter().enumerate() {
         let at = me.received + k as u64;
@@ -410,9 +448,10 @@ unsafe fn read(me: &mut Side, peer: &Side, peer_who: usize, len: usize, peek: bo
 /// Retries and reads until nothing moves; then every byte written must have
 /// arrived, and a write still owed can only be one that can no longer go.
 unsafe fn settle(sides: &mut [Side; 2]) {
+    trace!("settle");
     let mut idle_rounds = 0;
     for _ in 0..100_000 {
-        let before: u64 = sides.iter().map(|s| s.sent + s.received).sum();
+        let before = progress(sides);
         for who in 0..2 {
             if sides[who].pending.is_some() && !sides[who].shut {
                 write(&mut sides[who], who, 0, false);
@@ -422,7 +461,7 @@ unsafe fn settle(sides: &mut [Side; 2]) {
                 read(me, peer, who ^ 1, 16384, false, false);
             }
         }
-        let after: u64 = sides.iter().map(|s| s.sent + s.received).sum();
+        let after = progress(sides);
         if after == before {
             idle_rounds += 1;
             if idle_rounds > 3 {
