@@ -445,10 +445,37 @@ unsafe fn read(me: &mut Side, peer: &Side, peer_who: usize, len: usize, peek: bo
     ossl::ERR_clear_error();
 }
 
+/// Moves both connections onto a BIO pair with room for everything owed,
+/// carrying over the bytes in flight: over a pair of a few bytes the last
+/// records would take tens of thousands of calls to cross, and the API
+/// sequence before it has had the small pair.
+unsafe fn roomy_pair(sides: &mut [Side; 2]) {
+    const ROOM: usize = 1 << 20;
+    let (mut n0, mut n1) = (null_mut(), null_mut());
+    assert_eq!(BIO_new_bio_pair(&mut n0, ROOM, &mut n1, ROOM), 1);
+    for (from, to) in [(sides[1].ssl, n0), (sides[0].ssl, n1)] {
+        // What the peer wrote and `from` has not read yet.
+        let old = SSL_get_rbio(from).cast::<ossl::BIO>();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = ossl::BIO_read(old, buf.as_mut_ptr().cast(), buf.len() as c_int);
+            if n <= 0 {
+                break;
+            }
+            assert_eq!(ossl::BIO_write(to, buf.as_ptr().cast(), n), n);
+        }
+    }
+    // Each side's new half is the one whose peer half holds its bytes in
+    // flight: what side 0 wrote is now readable from n1.
+    SSL_set_bio(sides[0].ssl, n0.cast(), n0.cast());
+    SSL_set_bio(sides[1].ssl, n1.cast(), n1.cast());
+}
+
 /// Retries and reads until nothing moves; then every byte written must have
 /// arrived, and a write still owed can only be one that can no longer go.
 unsafe fn settle(sides: &mut [Side; 2]) {
     trace!("settle");
+    roomy_pair(sides);
     let mut idle_rounds = 0;
     for _ in 0..100_000 {
         let before = progress(sides);
