@@ -13,19 +13,9 @@
 # counts compare the work done, not the time it takes on this CPU.
 #
 # Environment: BENCH_SECONDS (default 1), the timed length under valgrind.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-OUT=$ROOT/target/bench
-BENCH=$OUT/bench
-CERTS=$OUT/certs
-die() { echo "icount: $*" >&2; exit 1; }
-[ -x "$BENCH" ] && [ -d "$CERTS" ] || die "no $BENCH or $CERTS (run make bench first)"
+source "$(dirname "$0")/common.sh" icount
 command -v valgrind >/dev/null || die "valgrind is not installed"
 mkdir -p "$OUT/icount"
-
-system() { env -u LD_LIBRARY_PATH -u LD_PRELOAD "$@"; }
-ours() { env -u LD_PRELOAD LD_LIBRARY_PATH="$ROOT/target/release" "$@"; }
 
 # $1 runner, $2 figure: writes the callgrind tree to $OUT/icount/$label.$figure.txt
 profile() {

@@ -7,24 +7,14 @@
 #
 # Environment: BENCH_SECONDS (timed length, default 1), PROFILE_TOP (lines
 # per library, default 12).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-OUT=$ROOT/target/bench
-BENCH=$OUT/bench
-CERTS=$OUT/certs
+source "$(dirname "$0")/common.sh" profile
 TOP=${PROFILE_TOP:-12}
-die() { echo "profile: $*" >&2; exit 1; }
-[ -x "$BENCH" ] && [ -d "$CERTS" ] || die "no $BENCH or $CERTS (run make bench first)"
 [ $# -gt 0 ] || die "usage: bench/profile.sh FIGURE..."
 if ! command -v perf >/dev/null || ! perf record -o /dev/null -q -- true 2>/dev/null; then
   echo "profile: perf cannot sample here (install linux-perf, or lower kernel.perf_event_paranoid); see README.md, Where the time goes"
   exit 0
 fi
 mkdir -p "$OUT/profile"
-
-system() { env -u LD_LIBRARY_PATH -u LD_PRELOAD "$@"; }
-ours() { env -u LD_PRELOAD LD_LIBRARY_PATH="$ROOT/target/release" "$@"; }
 
 # perf's rows ("12.34%  object  [.] symbol  [IPC columns]"), largest first.
 top() { # data rows sort-keys
