@@ -130,25 +130,7 @@ pub(crate) fn server_config(ssl: &SSL) -> Result<Arc<ServerConfig>, Reason> {
         }
     });
     let cert = if ssl.own.is_set() {
-        let cert = ssl.own.cert.as_ref().or(ctx.cert.as_ref()).cloned();
-        let key = ssl
-            .own
-            .key
-            .as_ref()
-            .or(ctx.key.as_ref())
-            .and_then(PKey::to_der);
-        let (Some(cert), Some(key)) = (cert, key) else {
-            return Err(Reason::NO_SHARED_CIPHER);
-        };
-        let issuers = match &ssl.own.chain {
-            Some(c) => c.clone(),
-            None => ctx.issuers(&cert),
-        };
-        let chain: Vec<_> = std::iter::once(&cert)
-            .chain(issuers.iter())
-            .filter_map(Cert::to_der)
-            .collect();
-        Some((chain, key))
+        Some(own_chain_and_key(ssl, &ctx).ok_or(Reason::NO_SHARED_CIPHER)?)
     } else {
         None
     };
@@ -165,26 +147,9 @@ pub(crate) fn client_config(
     if !ssl.own.is_set() {
         return Ok(base);
     }
-    let ctx = ssl.ctx.lock();
-    let cert = ssl.own.cert.as_ref().or(ctx.cert.as_ref()).cloned();
-    let key = ssl
-        .own
-        .key
-        .as_ref()
-        .or(ctx.key.as_ref())
-        .and_then(PKey::to_der);
-    let (Some(cert), Some(key)) = (cert, key) else {
+    let Some((chain, key)) = own_chain_and_key(ssl, &ssl.ctx.lock()) else {
         return Ok(base);
     };
-    let issuers = match &ssl.own.chain {
-        Some(c) => c.clone(),
-        None => ctx.issuers(&cert),
-    };
-    drop(ctx);
-    let chain: Vec<_> = std::iter::once(&cert)
-        .chain(issuers.iter())
-        .filter_map(Cert::to_der)
-        .collect();
     let certified = rustls::sign::CertifiedKey::from_der(chain, key, base.crypto_provider())
         .map_err(|_| Reason::NO_PRIVATE_KEY_ASSIGNED)?;
     let mut own = (*base).clone();
@@ -192,6 +157,29 @@ pub(crate) fn client_config(
         inner: Arc::new(rustls::sign::SingleCertAndKey::from(certified)),
     });
     Ok(Arc::new(own))
+}
+
+/// The connection's certificate chain (its own certificate, else the
+/// context's, with its own chain or the context's issuers) and key, in DER;
+/// None when either is missing.
+fn own_chain_and_key(
+    ssl: &SSL,
+    ctx: &CtxInner,
+) -> Option<(
+    Vec<rustls::pki_types::CertificateDer<'static>>,
+    rustls::pki_types::PrivateKeyDer<'static>,
+)> {
+    let cert = ssl.own.cert.as_ref().or(ctx.cert.as_ref())?;
+    let key = ssl.own.key.as_ref().or(ctx.key.as_ref())?.to_der()?;
+    let issuers = match &ssl.own.chain {
+        Some(c) => c.clone(),
+        None => ctx.issuers(cert),
+    };
+    let chain = std::iter::once(cert)
+        .chain(issuers.iter())
+        .filter_map(Cert::to_der)
+        .collect();
+    Some((chain, key))
 }
 
 /// Installs a certificate; a key that does not match it is dropped, as
