@@ -34,6 +34,14 @@ const NAMES: &[(&str, u16)] = &[
     ("ffdhe8192", 260),
 ];
 
+/// Whether a group's shares are public keys an `EVP_PKEY` of libcrypto 3.0
+/// holds: the elliptic curves. For the rest (hybrids with ML-KEM, finite
+/// fields) `SSL_get_peer_tmp_key` has nothing to return, so the share,
+/// over a kilobyte for a hybrid, is not kept.
+pub fn share_is_public_key(group: u16) -> bool {
+    matches!(group, 23 | 24 | 25 | 29 | 30)
+}
+
 /// Why OpenSSL refuses a whole list: an empty item (nothing queued) or a
 /// name it does not know (`ERR_R_PASSED_INVALID_ARGUMENT`), whichever
 /// comes first.
@@ -99,5 +107,14 @@ mod tests {
         );
         let names: Vec<_> = got.iter().map(|g| g.name()).collect();
         assert_eq!(names, vec![NamedGroup::secp384r1, NamedGroup::X25519]);
+    }
+
+    #[test]
+    fn shares_kept_for_peer_tmp_key() {
+        let hybrid = u16::from(NamedGroup::X25519MLKEM768);
+        assert!(share_is_public_key(u16::from(NamedGroup::X25519)));
+        assert!(share_is_public_key(u16::from(NamedGroup::secp384r1)));
+        assert!(!share_is_public_key(hybrid));
+        assert!(!share_is_public_key(u16::from(NamedGroup::FFDHE2048)));
     }
 }

@@ -50,6 +50,9 @@ impl Connection {
     /// in ServerKeyExchange, which is not tapped).
     pub(super) fn peer_key_share(&self) -> Option<(u16, Vec<u8>)> {
         let (group, server_share) = server_hello_share(&self.hellos.server_hello()?.body)?;
+        if !crate::core::groups::share_is_public_key(group) {
+            return None;
+        }
         if self.role == Role::Client {
             return Some((group, server_share.to_vec()));
         }
