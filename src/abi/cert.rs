@@ -10,7 +10,7 @@ use super::connection::SSL;
 use super::context::{CtxInner, SSL_CTX};
 use super::{deref, guard, opt_cstr};
 use crate::bridge::err;
-use crate::bridge::x509::{self, Cert, CertStack, PKey, FILETYPE_ASN1, FILETYPE_PEM};
+use crate::bridge::x509::{self, Cert, PKey, FILETYPE_ASN1, FILETYPE_PEM};
 use crate::core::connection::Role;
 use crate::core::error::Reason;
 
@@ -286,7 +286,7 @@ pub unsafe extern "C" fn SSL_get1_peer_certificate(s: *const SSL) -> *mut X509 {
             .and_then(|c| c.first())
             .filter(|c| c.to_der().is_some_and(|d| d.as_ref() == der.as_ref()));
         verified
-            .or_else(|| Cert::from_der(der))
+            .or_else(|| ssl.ctx.peer_certs.decode(der))
             .map_or(std::ptr::null_mut(), Cert::into_raw)
     })
 }
@@ -319,7 +319,7 @@ pub unsafe extern "C" fn SSL_get_peer_cert_chain(s: *const SSL) -> *mut stack_st
         // across calls: replacing it would free the stack handed out before
         // (and decode every certificate again).
         if !ssl.peer_chain.as_ref().is_some_and(|c| c.holds(certs)) {
-            ssl.peer_chain = CertStack::from_der(certs);
+            ssl.peer_chain = ssl.ctx.peer_certs.stack(certs);
         }
         ssl.peer_chain
             .as_ref()

@@ -189,6 +189,8 @@ pub struct SSL_CTX {
     ex_data: Mutex<CryptoExData>,
     /// `SSL_CTX_set_info_callback`.
     pub(crate) info_cb: super::info::CtxInfoCb,
+    /// The peer certificates its connections decoded, for the next ones.
+    pub(crate) peer_certs: crate::bridge::decoded::DecodedCerts,
 }
 
 // An SSL_CTX is shared by threads in C as in OpenSSL. Its state is behind
@@ -279,6 +281,7 @@ pub unsafe extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
                 sk: std::ptr::null_mut(),
             }),
             info_cb: Default::default(),
+            peer_certs: Default::default(),
         });
         let p = Arc::into_raw(ctx) as *mut SSL_CTX;
         unsafe {

@@ -68,6 +68,7 @@ unsafe fn verify_peer(s: *mut SSL, chain: &[CertificateDer<'_>], server: bool) -
             callback: v.callback,
             ssl: s as *mut c_void,
             server,
+            decoded: &ctx.peer_certs,
         },
         chain,
     );

@@ -4,6 +4,7 @@
 pub mod bio;
 pub mod chain;
 pub mod comp;
+pub mod decoded;
 pub mod err;
 pub mod ex_data;
 pub mod ffi;

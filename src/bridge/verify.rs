@@ -9,6 +9,7 @@ use libc::{c_char, c_int, c_long, c_uint, c_void};
 use openssl_sys::{OPENSSL_STACK, X509, X509_STORE, X509_STORE_CTX, X509_VERIFY_PARAM};
 use rustls::pki_types::CertificateDer;
 
+use super::decoded::DecodedCerts;
 use super::x509::CertStack;
 
 /// `int (*)(int preverify_ok, X509_STORE_CTX *)`, as `SSL_CTX_set_verify` takes.
@@ -177,6 +178,8 @@ pub struct ChainRequest<'a> {
     pub ssl: *mut c_void,
     /// True when a server verifies its client's certificate.
     pub server: bool,
+    /// Where the peer's certificates are decoded: the context's.
+    pub decoded: &'a DecodedCerts,
 }
 
 /// What `X509_verify_cert` decided, the `X509_V_*` error it left, and the
@@ -200,7 +203,7 @@ pub fn verify_chain(req: &ChainRequest<'_>, chain: &[CertificateDer<'_>]) -> Cha
     // The leaf is the stack's first certificate, as in libssl: decoding it
     // twice cost a quarter of a client's handshake (libcrypto 3.0 decodes
     // the public key through its provider machinery each time).
-    let Some(untrusted) = CertStack::from_der(chain) else {
+    let Some(untrusted) = req.decoded.stack(chain) else {
         return FAILED;
     };
     let Some(leaf) = untrusted.first() else {

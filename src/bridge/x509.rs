@@ -323,19 +323,6 @@ unsafe extern "C" fn free_x509(p: *mut c_void) {
 }
 
 impl CertStack {
-    pub fn from_der(certs: &[CertificateDer<'_>]) -> Option<CertStack> {
-        let st = unsafe { ffi::OPENSSL_sk_new_null() };
-        if st.is_null() {
-            return None;
-        }
-        let stack = CertStack(st);
-        for c in certs {
-            let x = Cert::from_der(c)?;
-            unsafe { ffi::OPENSSL_sk_push(st, x.into_raw() as *const c_void) };
-        }
-        Some(stack)
-    }
-
     pub fn from_certs(certs: &[Cert]) -> Option<CertStack> {
         let st = unsafe { ffi::OPENSSL_sk_new_null() };
         if st.is_null() {

@@ -13,6 +13,7 @@ pub mod groups;
 pub mod hello_tap;
 pub mod options;
 mod reason_table;
+pub mod recent;
 pub mod record_check;
 pub mod record_reader;
 pub mod session;
