@@ -5,7 +5,9 @@
  * reports its own server's certificate (the verify callback's depth-0
  * certificate, SSL_get1_peer_certificate, the peer chain and the verified
  * chain), and a certificate taken from a connection outlives it and its
- * context.
+ * context. Then a server whose certificate has a malformed extension,
+ * which libcrypto 3.0 finds invalid: each connection to it reports that
+ * on its own, also the second through the same context.
  */
 #include "common.h"
 #include "hs_pki.h"
@@ -42,6 +44,46 @@ static ct_pair connect_to(SSL_CTX *cctx, SSL_CTX **sctx, int i) {
            (unsigned long)(verified ? serial_of(sk_X509_value(verified, 0)) : -1));
     X509_free(peer);
     return p;
+}
+
+static void invalid_twice(EVP_PKEY *key) {
+    X509 *cert = hs_cert(key, "localhost", 0);
+    /* A Netscape certificate type holding a NULL, not a BIT STRING:
+     * libcrypto marks the certificate invalid, rustls ignores the
+     * extension (not critical). */
+    static const unsigned char not_bits[] = {0x05, 0x00};
+    ASN1_OCTET_STRING *value = ASN1_OCTET_STRING_new();
+    ASN1_OCTET_STRING_set(value, not_bits, sizeof not_bits);
+    X509_EXTENSION *ext = X509_EXTENSION_create_by_NID(NULL, NID_netscape_cert_type, 0, value);
+    if (!ext || !X509_add_ext(cert, ext, -1))
+        ct_fatal("cannot add the malformed extension");
+    X509_EXTENSION_free(ext);
+    ASN1_OCTET_STRING_free(value);
+    FILE *f = fopen(ct_cert("ca.key"), "r");
+    EVP_PKEY *ca_key = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
+    if (f)
+        fclose(f);
+    if (!ca_key || !X509_sign(cert, ca_key, EVP_sha256()))
+        ct_fatal("cannot sign the certificate with a malformed extension");
+    EVP_PKEY_free(ca_key);
+    SSL_CTX *sctx = hs_server_ctx_with(key, cert);
+    X509_free(cert);
+    for (int mode = 0; mode < 2; mode++) {
+        SSL_CTX *cctx = ct_client_ctx(mode ? SSL_VERIFY_PEER : SSL_VERIFY_NONE);
+        for (int i = 0; i < 2; i++) {
+            ERR_clear_error();
+            ct_pair p;
+            ct_pair_new(&p, cctx, sctx, 17 * 1024);
+            int hs = ct_pair_handshake(&p);
+            printf("malformed extension, %s, connection %d: handshake %d verify %ld\n",
+                   mode ? "SSL_VERIFY_PEER" : "SSL_VERIFY_NONE", i, hs,
+                   SSL_get_verify_result(p.client));
+            ct_print_errors_of("after it:");
+            ct_pair_free(&p);
+        }
+        SSL_CTX_free(cctx);
+    }
+    SSL_CTX_free(sctx);
 }
 
 int main(int argc, char **argv) {
@@ -81,6 +123,7 @@ int main(int argc, char **argv) {
     X509_free(kept);
     for (int i = 0; i < SERVERS; i++)
         SSL_CTX_free(sctx[i]);
+    invalid_twice(key);
     EVP_PKEY_free(key);
     return 0;
 }

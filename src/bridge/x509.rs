@@ -12,6 +12,7 @@ use super::ffi::{self, PemPasswordCb};
 
 extern "C" {
     fn X509_get0_pubkey(x: *const X509) -> *mut EVP_PKEY;
+    fn X509_check_purpose(x: *mut X509, id: c_int, ca: c_int) -> c_int;
     fn EVP_PKEY_get_base_id(k: *const EVP_PKEY) -> c_int;
     fn EVP_PKEY_get_security_bits(k: *const EVP_PKEY) -> c_int;
 }
@@ -47,6 +48,15 @@ impl Cert {
         let mut p = der.as_ptr();
         let x = unsafe { openssl_sys::d2i_X509(std::ptr::null_mut(), &mut p, der.len() as _) };
         unsafe { Cert::adopt(x) }
+    }
+
+    /// Has libcrypto work out its extensions, key identifiers and signature
+    /// information now (purpose -1 does just that): false, with nothing
+    /// left on the error queue, when it finds them invalid. Verification
+    /// would do it on first use and report the failure then.
+    pub fn cache_extensions(&self) -> bool {
+        super::err::quietly(|| (unsafe { X509_check_purpose(self.0, -1, 0) } == 1).then_some(()))
+            .is_some()
     }
 
     pub fn to_der(&self) -> Option<CertificateDer<'static>> {
