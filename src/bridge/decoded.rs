@@ -4,13 +4,13 @@
 //! libcrypto 3.0 decodes a certificate's public key through its provider
 //! machinery: `d2i_X509` of an RSA-2048 server certificate took a sixth of
 //! a full handshake. Each thread gets its own objects: libcrypto fills
-//! parts of an `X509` in on first use (its policy cache, during
-//! verification) behind a check its readers make without a lock, so one
-//! object verified by two threads at once is a data race.
-
-use rustls::pki_types::CertificateDer;
+//! parts of an `X509` in during its first verification behind a check its
+//! readers make without a lock, and ThreadSanitizer reports a race when
+//! two threads verify one object (`tests/tsan.sh`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use rustls::pki_types::CertificateDer;
 
 use super::x509::{Cert, CertStack};
 use crate::core::recent::Recent;
